@@ -1,0 +1,10 @@
+// sightline-device: not implemented yet; see the open issues.
+#include <QCoreApplication>
+#include <QTextStream>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream(stderr) << "sightline-device: not implemented yet\n";
+    return 1;
+}

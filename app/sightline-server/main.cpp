@@ -1,0 +1,10 @@
+// sightline-server: not implemented yet; see the open issues.
+#include <QCoreApplication>
+#include <QTextStream>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream(stderr) << "sightline-server: not implemented yet\n";
+    return 1;
+}

@@ -1,0 +1,3 @@
+#include "telemetry/logging.h"
+
+Q_LOGGING_CATEGORY(lcTelemetry, "sightline.telemetry", QtInfoMsg)

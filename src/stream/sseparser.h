@@ -1,0 +1,131 @@
+#pragma once
+
+#include "stream/sseevent.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+namespace Sightline {
+
+// The incremental event-stream parser (issue 2): bytes in, events out,
+// following WHATWG HTML "9.2.6 Interpreting an event stream" to the letter.
+//
+// It owns the state between feed() calls: the partial line, the UTF-8 BOM
+// check at the start of the stream, a CR that may be followed by the LF of a
+// CRLF in the next chunk, the data / event type / last event ID buffers, the
+// last event ID string and the reconnection time. Chunks may be split
+// anywhere (inside a line, a CRLF or a multi-byte UTF-8 sequence): the output
+// is the same for any split of the same bytes.
+//
+// It is pure: no QObject, no sockets, timers or reconnect policy; that is
+// StreamClient's job. It does not throw.
+//
+// Decoding: bytes are decoded as the Encoding standard's "UTF-8 decode": one
+// leading BOM is removed at the very start of the stream only, and each
+// invalid sequence becomes one U+FFFD. End of stream: there is no finish()
+// call because the standard discards an unfinished line and an undispatched
+// event when the stream ends; just stop feeding (or call reset()).
+//
+// Size limit: an event is too large when its data buffer plus the line being
+// read exceed maxEventSize() bytes (default 16 MiB); this also bounds a line
+// that never ends. The parser then reports Error::EventTooLarge (through
+// Handler::handleError and error()), discards the event under construction
+// (its data and event type), skips every following line up to and including
+// the next blank line without interpreting it, and resumes normal parsing
+// after that blank line. The blank line that ends the skipped part behaves
+// like one ending an event with no data: an `id:` seen before the overflow
+// still becomes lastEventId(), nothing is dispatched. Memory therefore stays
+// below about twice the limit whatever the input.
+class SseParser
+{
+public:
+    enum class Error {
+        None,
+        EventTooLarge, // see "Size limit" above
+    };
+
+    static constexpr qsizetype kDefaultMaxEventSize = 16 * 1024 * 1024;
+
+    // Receives everything the parser produces, in stream order. Use it when
+    // the order of retry fields and errors relative to events matters (for
+    // example sightline-tail --stdin); otherwise the list-returning feed() is
+    // simpler.
+    class Handler
+    {
+    public:
+        virtual ~Handler();
+        // An event was dispatched (a blank line ended an event with data).
+        virtual void handleEvent(SseEvent &&event) = 0;
+        // A valid `retry:` field (only ASCII digits, at least one) set the
+        // reconnection time to `milliseconds` (saturated at the qint64 maximum).
+        virtual void handleRetry(qint64 milliseconds);
+        // A runaway event was discarded; `message` says what happened.
+        virtual void handleError(Sightline::SseParser::Error error, const QString &message);
+    };
+
+    explicit SseParser(qsizetype maxEventSize = kDefaultMaxEventSize);
+
+    // Parses `bytes` and returns the events completed by them, in order.
+    // Retry fields update retryHint(); an error is left in error().
+    QList<SseEvent> feed(QByteArrayView bytes);
+    // Same parsing, but every event, valid retry field and error goes to
+    // `handler` (not owned, used only during the call) in stream order.
+    void feed(QByteArrayView bytes, Handler &handler);
+
+    // The event source's last event ID string: set from the last event ID
+    // buffer at every blank line, whether an event was dispatched or not.
+    // This is the value to send as Last-Event-ID when reconnecting.
+    QString lastEventId() const { return m_lastEventId; }
+    // The reconnection time in milliseconds set by the latest valid `retry:`
+    // field, or -1 if the stream has sent none.
+    qint64 retryHint() const { return m_retryHint; }
+
+    // The last error raised during the most recent feed() call, or None.
+    Error error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+
+    qsizetype maxEventSize() const { return m_maxEventSize; }
+    // Takes effect from the next line; values below 1 are treated as 1.
+    void setMaxEventSize(qsizetype bytes);
+
+    // Forgets everything (partial line, buffers, lastEventId(), retryHint(),
+    // error) and expects a new stream, BOM included. The size limit stays.
+    void reset();
+
+private:
+    void consume(const char *p, const char *end, Handler &handler);
+    void processLine(QByteArrayView line, Handler &handler);
+    void appendData(QByteArrayView value, Handler &handler);
+    void dispatch(Handler &handler);
+    void raiseTooLarge(Handler &handler);
+    bool wouldExceedLimit(qsizetype pendingLineBytes) const;
+
+    // Stream position state.
+    QByteArray m_line; // an unfinished line carried over from the previous chunk
+    char m_bomProbe[3] = {};
+    int m_bomProbeSize = 0;
+    bool m_atStreamStart = true; // the BOM check is not decided yet
+    bool m_skipLf = false; // the last line ended with CR: a following LF belongs to it
+    bool m_skipping = false; // after EventTooLarge: ignoring lines up to a blank one
+    bool m_skippedLineHasBytes = false; // while skipping: the current line is not blank
+
+    // The standard's buffers.
+    QByteArray m_data; // data buffer without its final LF (valid UTF-8)
+    bool m_hasData = false; // the data buffer is non-empty (at least one data field)
+    QString m_eventType; // event type buffer
+    QString m_lastEventIdBuffer;
+    QString m_lastEventId; // the event source's last event ID string
+    qint64 m_retryHint = -1;
+
+    // Avoids re-decoding an unchanged `event:` value for every event.
+    QByteArray m_typeCacheRaw;
+    QString m_typeCache;
+
+    qsizetype m_maxEventSize;
+    Error m_error = Error::None;
+    QString m_errorString;
+};
+
+} // namespace Sightline

@@ -1,14 +1,72 @@
 #include "server/telemetryapi.h"
 
+#include <QDir>
 #include <QHttpServer>
+
+#include "server/alertengine.h"
+#include "server/clock.h"
+#include "server/devicetracker.h"
+#include "server/hub.h"
+#include "server/ingestservice.h"
+#include "server/logging.h"
+#include "server/sqlitestorage.h"
+#include "server/telemetrymetrics.h"
+#include "server/telemetryroutes.h"
 
 namespace Sightline {
 
+namespace {
+
+// Offline detection and hold times are checked this often; the error is at
+// most one interval (well under the 15 s default silence).
+constexpr int kCheckIntervalMs = 500;
+
+IngestLimits limitsFrom(const ServerConfig &config)
+{
+    IngestLimits limits;
+    limits.maxBodyBytes = config.maxBodyBytes;
+    limits.maxSkewSeconds = config.maxSkewSeconds;
+    return limits;
+}
+
+} // namespace
+
 TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, QObject *parent)
+    : TelemetryApi(config, auth, nullptr, parent)
+{
+}
+
+TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_auth(auth)
+    , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
+    , m_clock(clock ? clock : m_ownClock.get())
+    , m_metrics(std::make_unique<TelemetryMetrics>())
 {
+    m_storage = std::make_unique<SqliteStorage>(QDir(m_config.dataDir).filePath(QStringLiteral("telemetry.sqlite")));
+    m_hub = std::make_unique<Hub>(m_storage.get(), m_clock);
+    m_deviceTracker = std::make_unique<DeviceTracker>(m_config.offlineAfterSeconds, m_hub.get(), m_clock);
+    m_alertEngine = std::make_unique<AlertEngine>(m_config.alertRules, m_hub.get(), m_clock);
+    m_ingest = std::make_unique<IngestService>(limitsFrom(m_config), m_auth, m_storage.get(), m_hub.get(), m_clock,
+                                               m_metrics.get());
+    m_routes = std::make_unique<TelemetryRoutes>(m_config, m_auth, m_ingest.get(), m_storage.get(),
+                                                 m_deviceTracker.get());
+
+    // Device status first, so a device is online before its first alert.
+    connect(m_ingest.get(), &IngestService::pointsStored, m_deviceTracker.get(), &DeviceTracker::recordPoints);
+    connect(m_ingest.get(), &IngestService::pointsStored, m_alertEngine.get(), &AlertEngine::evaluate);
+    connect(m_storage.get(), &Storage::commitTimed, this,
+            [this](double seconds) { m_metrics->observeStorageWrite(seconds); });
+
+    m_checkTimer.setInterval(kCheckIntervalMs);
+    connect(&m_checkTimer, &QTimer::timeout, this, [this] {
+        m_alertEngine->checkHolds();
+        m_deviceTracker->checkOffline();
+    });
+    // Retention: purge every minute (or a tenth of the retention, if shorter).
+    m_purgeTimer.setInterval(qBound(1000, m_config.retentionHours * 360 * 1000, 60 * 1000));
+    connect(&m_purgeTimer, &QTimer::timeout, this, &TelemetryApi::purgeExpired);
 }
 
 TelemetryApi::~TelemetryApi()
@@ -18,39 +76,85 @@ TelemetryApi::~TelemetryApi()
 
 bool TelemetryApi::start(QString *error)
 {
-    Q_UNUSED(error);
+    if (m_started)
+        return true;
+    if (m_config.dataDir.isEmpty()) {
+        *error = QStringLiteral("no data directory configured");
+        return false;
+    }
+    QString storageError;
+    if (!m_storage->open(&storageError)) {
+        *error = QStringLiteral("telemetry storage: ") + storageError;
+        return false;
+    }
+    m_hub->setLastEventId(m_storage->lastEventId());
+    m_deviceTracker->restore(m_storage->deviceStates());
+    m_checkTimer.start();
+    m_purgeTimer.start();
     m_started = true;
+    purgeExpired();
     return true;
 }
 
 void TelemetryApi::registerRoutes(QHttpServer &server)
 {
-    Q_UNUSED(server);
+    m_routes->registerRoutes(server);
 }
 
 void TelemetryApi::shutdown()
 {
+    if (m_shutDown || !m_started)
+        return;
     m_shutDown = true;
+    m_checkTimer.stop();
+    m_purgeTimer.stop();
+    // Commits every write already made and runs its callback, so each
+    // pending ingest request gets its 202 (or 503) before we return.
+    m_storage->close();
+    qCInfo(lcServerStore) << "telemetry storage closed; last event id" << m_hub->lastIssuedId();
+}
+
+void TelemetryApi::runPeriodicChecks()
+{
+    m_alertEngine->checkHolds();
+    m_deviceTracker->checkOffline();
+    purgeExpired();
+}
+
+void TelemetryApi::purgeExpired()
+{
+    const QDateTime cutoff = m_clock->now().addSecs(-qint64(m_config.retentionHours) * 3600);
+    m_storage->purge(cutoff, [](bool) {});
 }
 
 bool TelemetryApi::isHealthy() const
 {
-    return m_started && !m_shutDown;
+    return m_started && !m_shutDown && m_storage->isHealthy();
 }
 
 QJsonObject TelemetryApi::health() const
 {
-    return QJsonObject{{QStringLiteral("storage"), isHealthy() ? QStringLiteral("ok") : QStringLiteral("stopped")}};
+    QString storage;
+    if (!m_started)
+        storage = QStringLiteral("not started");
+    else if (m_shutDown)
+        storage = QStringLiteral("shut down");
+    else
+        storage = m_storage->statusText();
+    return QJsonObject{
+        {QStringLiteral("storage"), storage},
+        {QStringLiteral("lastEventId"), QString::number(m_hub->lastIssuedId())},
+    };
 }
 
 QByteArray TelemetryApi::metricsText() const
 {
-    return QByteArray();
+    return m_metrics->text(m_hub->publishedCount());
 }
 
 Hub *TelemetryApi::hub() const
 {
-    return nullptr;
+    return m_hub.get();
 }
 
 } // namespace Sightline

@@ -4,6 +4,9 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QTimer>
+
+#include <memory>
 
 #include "server/serverconfig.h"
 
@@ -11,8 +14,15 @@ class QHttpServer;
 
 namespace Sightline {
 
+class AlertEngine;
 class Authenticator;
+class Clock;
+class DeviceTracker;
 class Hub;
+class IngestService;
+class Storage;
+class TelemetryMetrics;
+class TelemetryRoutes;
 
 // The telemetry half of sightline-server (issue 3): ingest, storage, event
 // ids, the hub, alert rules, device status, and the history/alerts/devices
@@ -54,9 +64,33 @@ public:
     // The in-process publish interface the stream endpoint serves.
     Hub *hub() const;
 
+    // For tests: the services, and a constructor with an injected clock
+    // (not owned; must outlive this object).
+    TelemetryApi(const ServerConfig &config, Authenticator *auth, const Clock *clock, QObject *parent = nullptr);
+    Storage *storage() const { return m_storage.get(); }
+    IngestService *ingestService() const { return m_ingest.get(); }
+    AlertEngine *alertEngine() const { return m_alertEngine.get(); }
+    DeviceTracker *deviceTracker() const { return m_deviceTracker.get(); }
+    const TelemetryMetrics &metrics() const { return *m_metrics; }
+    // Runs the periodic work now: hold times, offline detection, retention.
+    void runPeriodicChecks();
+
 private:
+    void purgeExpired();
+
     ServerConfig m_config;
     Authenticator *m_auth; // not owned
+    std::unique_ptr<Clock> m_ownClock;
+    const Clock *m_clock; // m_ownClock or injected
+    std::unique_ptr<TelemetryMetrics> m_metrics;
+    std::unique_ptr<Storage> m_storage;
+    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<DeviceTracker> m_deviceTracker;
+    std::unique_ptr<AlertEngine> m_alertEngine;
+    std::unique_ptr<IngestService> m_ingest;
+    std::unique_ptr<TelemetryRoutes> m_routes;
+    QTimer m_checkTimer;  // hold times and offline detection
+    QTimer m_purgeTimer;  // retention
     bool m_started = false;
     bool m_shutDown = false;
 };

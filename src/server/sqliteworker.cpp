@@ -1,0 +1,524 @@
+#include "server/sqliteworker.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMetaObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <atomic>
+
+#include "server/logging.h"
+
+namespace Sightline {
+
+namespace {
+
+std::atomic<int> s_connectionCounter{0};
+
+QString deviceKey(const QString &accountId, const QString &deviceId)
+{
+    return accountId + QLatin1Char('\n') + deviceId;
+}
+
+QByteArray compactJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject parseObject(const QByteArray &json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+QDateTime fromMsecs(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+}
+
+// "?, ?, ?" for an IN (...) list.
+QString placeholders(qsizetype count)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < count; ++i)
+        marks.append(QStringLiteral("?"));
+    return marks.join(QStringLiteral(", "));
+}
+
+StoredEvent eventFromRow(const QSqlQuery &query)
+{
+    StoredEvent event;
+    event.id = query.value(0).toULongLong();
+    event.ts = fromMsecs(query.value(1).toLongLong());
+    event.topic = query.value(2).toString();
+    event.type = query.value(3).toString();
+    event.accountId = query.value(4).toString();
+    event.siteId = query.value(5).toString();
+    event.deviceId = query.value(6).toString();
+    event.data = parseObject(query.value(7).toByteArray());
+    return event;
+}
+
+} // namespace
+
+SqliteWorker::SqliteWorker(const QString &databasePath, QObject *parent)
+    : QObject(parent)
+    , m_path(databasePath)
+    , m_connectionName(QStringLiteral("sightline-telemetry-%1").arg(++s_connectionCounter))
+{
+}
+
+SqliteWorker::~SqliteWorker()
+{
+    closeDatabase();
+}
+
+bool SqliteWorker::exec(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql)) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<DeviceState> *devices)
+{
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(m_path);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open()) {
+        *error = QStringLiteral("cannot open %1: %2").arg(m_path, m_db.lastError().text());
+        return false;
+    }
+    // WAL so readers never block the writer; synchronous=FULL so that a
+    // committed group is on disk before any point in it is acknowledged
+    // (ARCHITECTURE.md "The server acknowledges ingest only after the points
+    // are stored").
+    const QStringList setup{
+        QStringLiteral("PRAGMA journal_mode=WAL"),
+        QStringLiteral("PRAGMA synchronous=FULL"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL,"
+                       " topic TEXT NOT NULL, type TEXT NOT NULL, account TEXT NOT NULL, site TEXT NOT NULL,"
+                       " device TEXT NOT NULL, data TEXT NOT NULL)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS events_ts ON events (ts_ms)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS points (id INTEGER PRIMARY KEY, account TEXT NOT NULL,"
+                       " site TEXT NOT NULL, device TEXT NOT NULL, ts_ms INTEGER NOT NULL, seq INTEGER,"
+                       " fields TEXT NOT NULL, event_id INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
+                       " UNIQUE (account, device, seq))"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS points_device_ts ON points (account, device, ts_ms)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS points_received ON points (received_ms)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS devices (account TEXT NOT NULL, device TEXT NOT NULL,"
+                       " site TEXT NOT NULL, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
+                       " PRIMARY KEY (account, device))"),
+    };
+    for (const QString &sql : setup) {
+        if (!exec(sql, error)) {
+            *error = QStringLiteral("cannot set up %1: %2").arg(m_path, *error);
+            m_db.close();
+            return false;
+        }
+    }
+
+    // The id high-water mark: the larger of the persisted mark and the
+    // newest logged event, so ids are never reused after a restart, even
+    // when retention has emptied the log.
+    QSqlQuery query(m_db);
+    m_highWater = 0;
+    if (query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'last_event_id'")) && query.next())
+        m_highWater = query.value(0).toULongLong();
+    if (query.exec(QStringLiteral("SELECT MAX(id) FROM events")) && query.next())
+        m_highWater = qMax<quint64>(m_highWater, query.value(0).toULongLong());
+    *lastEventId = m_highWater;
+
+    devices->clear();
+    if (!query.exec(QStringLiteral("SELECT account, site, device, last_seen_ms, fields FROM devices"))) {
+        *error = query.lastError().text();
+        m_db.close();
+        return false;
+    }
+    while (query.next()) {
+        DeviceState state;
+        state.accountId = query.value(0).toString();
+        state.siteId = query.value(1).toString();
+        state.deviceId = query.value(2).toString();
+        state.lastSeen = fromMsecs(query.value(3).toLongLong());
+        const QJsonArray names = QJsonDocument::fromJson(query.value(4).toByteArray()).array();
+        for (const QJsonValue &name : names)
+            state.fields.append(name.toString());
+        m_deviceFields.insert(deviceKey(state.accountId, state.deviceId),
+                              QSet<QString>(state.fields.begin(), state.fields.end()));
+        devices->append(state);
+    }
+
+    auto prepare = [this, error](std::unique_ptr<QSqlQuery> &statement, const QString &sql) {
+        statement = std::make_unique<QSqlQuery>(m_db);
+        if (!statement->prepare(sql)) {
+            *error = statement->lastError().text();
+            return false;
+        }
+        return true;
+    };
+    if (!prepare(m_findSeq, QStringLiteral("SELECT event_id FROM points WHERE account = ? AND device = ? AND seq = ?"))
+        || !prepare(m_insertPoint, QStringLiteral("INSERT INTO points (account, site, device, ts_ms, seq, fields,"
+                                                  " event_id, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        || !prepare(m_insertEvent, QStringLiteral("INSERT INTO events (id, ts_ms, topic, type, account, site, device, data)"
+                                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+        || !prepare(m_upsertDevice, QStringLiteral("INSERT INTO devices (account, device, site, last_seen_ms, fields)"
+                                                   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, device) DO UPDATE SET"
+                                                   " site = excluded.site, last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms),"
+                                                   " fields = excluded.fields"))
+        || !prepare(m_setHighWater, QStringLiteral("INSERT INTO meta (key, value) VALUES ('last_event_id', ?)"
+                                                   " ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)"))) {
+        *error = QStringLiteral("cannot prepare statements on %1: %2").arg(m_path, *error);
+        m_db.close();
+        return false;
+    }
+    m_open = true;
+    setHealth(true, QStringLiteral("ok"));
+    return true;
+}
+
+void SqliteWorker::closeDatabase()
+{
+    if (!m_pending.isEmpty())
+        commitPending();
+    m_findSeq.reset();
+    m_insertPoint.reset();
+    m_insertEvent.reset();
+    m_upsertDevice.reset();
+    m_setHighWater.reset();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_open = false;
+}
+
+void SqliteWorker::dropConnection()
+{
+    qCWarning(lcServerStore) << "dropping the database connection on request";
+    m_findSeq.reset();
+    m_insertPoint.reset();
+    m_insertEvent.reset();
+    m_upsertDevice.reset();
+    m_setHighWater.reset();
+    if (m_db.isValid())
+        m_db.close();
+    m_open = false;
+}
+
+void SqliteWorker::setHealth(bool healthy, const QString &status)
+{
+    if (healthy == m_healthy)
+        return;
+    m_healthy = healthy;
+    emit healthChanged(healthy, status);
+}
+
+void SqliteWorker::enqueueWrite(quint64 requestId, const WriteBatch &batch)
+{
+    m_pending.append(PendingWrite{requestId, batch});
+    if (!m_commitScheduled) {
+        // Commit once the requests already queued to this thread have been
+        // appended: they all share this transaction (group commit).
+        m_commitScheduled = true;
+        QMetaObject::invokeMethod(this, &SqliteWorker::commitPending, Qt::QueuedConnection);
+    }
+}
+
+void SqliteWorker::commitPending()
+{
+    m_commitScheduled = false;
+    if (m_pending.isEmpty())
+        return;
+    const QList<PendingWrite> pending = std::exchange(m_pending, {});
+    QElapsedTimer timer;
+    timer.start();
+
+    QList<WriteResult> results(pending.size());
+    QString error;
+    bool ok = m_open && m_db.transaction();
+    if (!ok)
+        error = m_open ? m_db.lastError().text() : QStringLiteral("the database is not open");
+    const quint64 highWaterBefore = m_highWater;
+    const auto fieldsBefore = m_deviceFields;
+    for (qsizetype i = 0; ok && i < pending.size(); ++i)
+        ok = writeBatch(pending.at(i).batch, &results[i], &error);
+    if (ok) {
+        m_setHighWater->addBindValue(m_highWater);
+        ok = m_setHighWater->exec();
+        if (!ok)
+            error = m_setHighWater->lastError().text();
+    }
+    if (ok && !m_db.commit()) {
+        ok = false;
+        error = m_db.lastError().text();
+    }
+    if (!ok) {
+        if (m_open)
+            m_db.rollback();
+        m_highWater = highWaterBefore;
+        m_deviceFields = fieldsBefore;
+        qCWarning(lcServerStore) << "group commit of" << pending.size() << "writes failed:" << error;
+        setHealth(false, error);
+    } else {
+        setHealth(true, QStringLiteral("ok"));
+        emit commitTimed(double(timer.nsecsElapsed()) / 1e9);
+    }
+    for (qsizetype i = 0; i < pending.size(); ++i) {
+        WriteResult result = ok ? results.at(i) : WriteResult{};
+        result.ok = ok;
+        if (!ok)
+            result.error = error;
+        emit writeFinished(pending.at(i).requestId, result);
+    }
+}
+
+bool SqliteWorker::insertEvent(const StoredEvent &event, QString *error)
+{
+    QSqlQuery &q = *m_insertEvent;
+    q.addBindValue(event.id);
+    q.addBindValue(event.ts.toMSecsSinceEpoch());
+    q.addBindValue(event.topic);
+    q.addBindValue(event.type);
+    q.addBindValue(event.accountId);
+    q.addBindValue(event.siteId);
+    q.addBindValue(event.deviceId);
+    q.addBindValue(compactJson(event.data));
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    m_highWater = qMax(m_highWater, event.id);
+    return true;
+}
+
+bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QString *error)
+{
+    struct Touched
+    {
+        QString siteId;
+        qint64 lastSeenMs = 0;
+        bool fieldsChanged = false;
+    };
+    QHash<QString, Touched> touched;
+
+    for (const PointWrite &write : batch.points) {
+        const QString &account = write.device.accountId;
+        const QString &device = write.device.deviceId;
+        if (write.point.seq) {
+            QSqlQuery &find = *m_findSeq;
+            find.addBindValue(account);
+            find.addBindValue(device);
+            find.addBindValue(*write.point.seq);
+            if (!find.exec()) {
+                *error = find.lastError().text();
+                return false;
+            }
+            if (find.next()) {
+                // API.md: a stored (deviceId, seq) is not stored or published
+                // again; the original event id is returned.
+                result->eventIds.append(find.value(0).toULongLong());
+                result->duplicates.append(true);
+                find.finish();
+                continue;
+            }
+            find.finish();
+        }
+        QSqlQuery &insert = *m_insertPoint;
+        insert.addBindValue(account);
+        insert.addBindValue(write.device.siteId);
+        insert.addBindValue(device);
+        insert.addBindValue(write.point.ts.toMSecsSinceEpoch());
+        insert.addBindValue(write.point.seq ? QVariant(*write.point.seq) : QVariant(QMetaType::fromType<qint64>()));
+        insert.addBindValue(compactJson(write.point.fields));
+        insert.addBindValue(write.event.id);
+        insert.addBindValue(write.receivedAt.toMSecsSinceEpoch());
+        if (!insert.exec()) {
+            *error = insert.lastError().text();
+            return false;
+        }
+        if (!insertEvent(write.event, error))
+            return false;
+        result->eventIds.append(write.event.id);
+        result->duplicates.append(false);
+
+        const QString key = deviceKey(account, device);
+        Touched &entry = touched[key];
+        entry.siteId = write.device.siteId;
+        entry.lastSeenMs = qMax(entry.lastSeenMs, write.receivedAt.toMSecsSinceEpoch());
+        QSet<QString> &names = m_deviceFields[key];
+        for (auto it = write.point.fields.begin(); it != write.point.fields.end(); ++it) {
+            if (!names.contains(it.key())) {
+                names.insert(it.key());
+                entry.fieldsChanged = true;
+            }
+        }
+    }
+    for (const StoredEvent &event : batch.events) {
+        if (!insertEvent(event, error))
+            return false;
+    }
+    for (auto it = touched.begin(); it != touched.end(); ++it) {
+        const qsizetype split = it.key().indexOf(QLatin1Char('\n'));
+        QStringList names(m_deviceFields.value(it.key()).begin(), m_deviceFields.value(it.key()).end());
+        names.sort();
+        QSqlQuery &upsert = *m_upsertDevice;
+        upsert.addBindValue(it.key().left(split));
+        upsert.addBindValue(it.key().mid(split + 1));
+        upsert.addBindValue(it->siteId);
+        upsert.addBindValue(it->lastSeenMs);
+        upsert.addBindValue(QJsonDocument(QJsonArray::fromStringList(names)).toJson(QJsonDocument::Compact));
+        if (!upsert.exec()) {
+            *error = upsert.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
+{
+    EventPage page;
+    if (!m_open) {
+        page.error = QStringLiteral("the database is not open");
+        emit eventsRead(requestId, page);
+        return;
+    }
+    QString sql = QStringLiteral("SELECT id, ts_ms, topic, type, account, site, device, data FROM events"
+                                 " WHERE id > ? AND account = ?");
+    QVariantList values{eventQuery.afterId, eventQuery.accountId};
+    auto addIn = [&sql, &values](const char *column, const QStringList &list) {
+        if (list.isEmpty())
+            return;
+        sql += QStringLiteral(" AND ") + QLatin1String(column) + QStringLiteral(" IN (") + placeholders(list.size())
+            + QLatin1Char(')');
+        for (const QString &item : list)
+            values.append(item);
+    };
+    addIn("site", eventQuery.sites);
+    addIn("device", eventQuery.devices);
+    addIn("type", eventQuery.types);
+    if (eventQuery.since) {
+        sql += QStringLiteral(" AND ts_ms >= ?");
+        values.append(eventQuery.since->toMSecsSinceEpoch());
+    }
+    sql += QStringLiteral(" ORDER BY id LIMIT ?");
+    values.append(eventQuery.limit + 1);
+
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (const QVariant &value : std::as_const(values))
+        query.addBindValue(value);
+    if (!query.exec()) {
+        page.error = query.lastError().text();
+        emit eventsRead(requestId, page);
+        return;
+    }
+    while (query.next()) {
+        if (page.events.size() == eventQuery.limit) {
+            page.hasMore = true;
+            break;
+        }
+        page.events.append(eventFromRow(query));
+    }
+    query.finish();
+    if (query.exec(QStringLiteral("SELECT MIN(id) FROM events")) && query.next())
+        page.oldestRetainedId = query.value(0).toULongLong();
+    page.ok = true;
+    emit eventsRead(requestId, page);
+}
+
+void SqliteWorker::readHistory(quint64 requestId, const HistoryQuery &historyQuery)
+{
+    HistoryResult result;
+    if (!m_open) {
+        result.error = QStringLiteral("the database is not open");
+        emit historyRead(requestId, result);
+        return;
+    }
+    // The newest `limit` points of the range, returned oldest first.
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT ts_ms, seq, fields FROM points WHERE account = ? AND device = ?"
+                                 " AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms DESC, id DESC LIMIT ?"));
+    query.addBindValue(historyQuery.accountId);
+    query.addBindValue(historyQuery.deviceId);
+    query.addBindValue(historyQuery.since.toMSecsSinceEpoch());
+    query.addBindValue(historyQuery.until.toMSecsSinceEpoch());
+    query.addBindValue(historyQuery.limit + 1);
+    if (!query.exec()) {
+        result.error = query.lastError().text();
+        emit historyRead(requestId, result);
+        return;
+    }
+    while (query.next()) {
+        if (result.points.size() == historyQuery.limit) {
+            result.truncated = true;
+            break;
+        }
+        HistoryPoint point;
+        point.ts = fromMsecs(query.value(0).toLongLong());
+        if (!query.value(1).isNull())
+            point.seq = query.value(1).toLongLong();
+        QJsonObject fields = parseObject(query.value(2).toByteArray());
+        if (!historyQuery.fields.isEmpty()) {
+            QJsonObject selected;
+            for (const QString &name : historyQuery.fields) {
+                if (fields.contains(name))
+                    selected.insert(name, fields.value(name));
+            }
+            fields = selected;
+        }
+        point.fields = fields;
+        result.points.append(point);
+    }
+    std::reverse(result.points.begin(), result.points.end());
+    result.ok = true;
+    emit historyRead(requestId, result);
+}
+
+void SqliteWorker::purge(quint64 requestId, const QDateTime &cutoff)
+{
+    // Commit what is queued first, so a purge never races a pending write.
+    if (!m_pending.isEmpty())
+        commitPending();
+    QString error;
+    bool ok = m_open;
+    if (ok) {
+        QSqlQuery query(m_db);
+        const qint64 cutoffMs = cutoff.toMSecsSinceEpoch();
+        ok = m_db.transaction();
+        if (ok) {
+            query.prepare(QStringLiteral("DELETE FROM points WHERE received_ms < ?"));
+            query.addBindValue(cutoffMs);
+            ok = query.exec();
+        }
+        if (ok) {
+            query.prepare(QStringLiteral("DELETE FROM events WHERE ts_ms < ?"));
+            query.addBindValue(cutoffMs);
+            ok = query.exec();
+        }
+        if (!ok) {
+            error = query.lastError().text();
+            m_db.rollback();
+        } else if (!m_db.commit()) {
+            ok = false;
+            error = m_db.lastError().text();
+        }
+    } else {
+        error = QStringLiteral("the database is not open");
+    }
+    if (!ok)
+        qCWarning(lcServerStore) << "retention purge failed:" << error;
+    emit purged(requestId, ok);
+}
+
+} // namespace Sightline

@@ -1,0 +1,331 @@
+#include "server/telemetryroutes.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QUrlQuery>
+
+#include <memory>
+
+#include "server/apierror.h"
+#include "server/devicetracker.h"
+#include "server/identity.h"
+#include "server/ingestservice.h"
+#include "server/ingestvalidation.h"
+#include "server/logging.h"
+#include "server/rfc3339.h"
+#include "server/storage.h"
+
+namespace Sightline {
+
+namespace {
+
+constexpr int kDefaultHistoryLimit = 10000;
+constexpr int kMaxHistoryLimit = 100000;
+constexpr int kMaxAlerts = 10000;
+
+// A responder kept for a later answer. QHttpServer deletes the socket when
+// the client goes away, and the responder only has a raw pointer to it, so
+// the QPointer decides whether answering is still possible.
+class PendingAnswer
+{
+public:
+    explicit PendingAnswer(QHttpServerResponder &&responder)
+        : m_socket(responder.socket())
+        , m_responder(std::make_shared<QHttpServerResponder>(std::move(responder)))
+    {
+    }
+
+    void send(const QHttpServerResponse &response) const
+    {
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+            qCDebug(lcServerHttp) << "client left before its answer was ready";
+            return;
+        }
+        response.write(std::move(*m_responder));
+    }
+    void sendJson(const QJsonObject &body, int status = 200) const
+    {
+        send(QHttpServerResponse(body, static_cast<QHttpServerResponder::StatusCode>(status)));
+    }
+    void sendError(const ApiError &error) const { send(toResponse(error)); }
+
+private:
+    QPointer<QTcpSocket> m_socket;
+    std::shared_ptr<QHttpServerResponder> m_responder;
+};
+
+ApiError forbidden(const QString &message)
+{
+    return ApiError{403, QByteArrayLiteral("forbidden"), message, {}};
+}
+
+ApiError storageUnavailable()
+{
+    return ApiError{503, QByteArrayLiteral("storage_unavailable"),
+                    QStringLiteral("Storage is unavailable; retry later."), {}};
+}
+
+// The query's parameters, refusing repeated and unknown ones.
+bool readQuery(const QHttpServerRequest &request, const QStringList &allowed, QHash<QString, QString> *values,
+               ApiError *error)
+{
+    const QList<QPair<QString, QString>> items = request.query().queryItems(QUrl::FullyDecoded);
+    for (const auto &[key, value] : items) {
+        if (!allowed.contains(key)) {
+            *error = ApiError::invalidRequest(QStringLiteral("Unknown query parameter \"%1\"; allowed: %2.")
+                                                  .arg(key, allowed.join(QStringLiteral(", "))));
+            return false;
+        }
+        if (values->contains(key)) {
+            *error = ApiError::invalidRequest(QStringLiteral("Query parameter \"%1\" is given twice.").arg(key));
+            return false;
+        }
+        values->insert(key, value);
+    }
+    return true;
+}
+
+bool readTime(const QHash<QString, QString> &values, const QString &key, QDateTime *time, ApiError *error)
+{
+    if (!values.contains(key))
+        return true;
+    const auto parsed = parseRfc3339(values.value(key));
+    if (!parsed) {
+        *error = ApiError::invalidRequest(
+            QStringLiteral("\"%1\" must be RFC 3339 with an offset or Z, like 2026-11-22T10:00:00Z.").arg(key));
+        return false;
+    }
+    *time = *parsed;
+    return true;
+}
+
+// The device, when the caller's account has it and the token allows its site.
+std::optional<DeviceRecord> visibleDevice(Authenticator *auth, const AccessClaims &claims, const QString &deviceId)
+{
+    const QList<DeviceRecord> devices = auth->devices(claims.accountId);
+    for (const DeviceRecord &device : devices) {
+        if (device.deviceId == deviceId && claims.allowsSite(device.siteId))
+            return device;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+TelemetryRoutes::TelemetryRoutes(const ServerConfig &config, Authenticator *auth, IngestService *ingest,
+                                 Storage *storage, DeviceTracker *tracker, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_auth(auth)
+    , m_ingest(ingest)
+    , m_storage(storage)
+    , m_tracker(tracker)
+{
+}
+
+void TelemetryRoutes::registerRoutes(QHttpServer &server)
+{
+    server.route(QStringLiteral("/api/v1/telemetry"), QHttpServerRequest::Method::Post,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     handleIngest(request, std::move(responder));
+                 });
+    server.route(QStringLiteral("/api/v1/telemetry/history"), QHttpServerRequest::Method::Get,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     handleHistory(request, std::move(responder));
+                 });
+    server.route(QStringLiteral("/api/v1/alerts"), QHttpServerRequest::Method::Get,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     handleAlerts(request, std::move(responder));
+                 });
+    server.route(QStringLiteral("/api/v1/devices"), QHttpServerRequest::Method::Get,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     handleDevices(request, std::move(responder));
+                 });
+}
+
+void TelemetryRoutes::handleIngest(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const PendingAnswer answer(std::move(responder));
+    m_ingest->ingest(request.value(QByteArrayLiteral("x-api-key")), request.value(QByteArrayLiteral("content-type")),
+                     request.body(), [answer](const IngestService::Result &result) {
+                         if (result.error)
+                             answer.sendError(*result.error);
+                         else
+                             answer.sendJson(result.toJson(), 202);
+                     });
+}
+
+void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const PendingAnswer answer(std::move(responder));
+    const BearerResult bearer = m_auth->authenticateBearer(request);
+    if (!bearer.claims) {
+        answer.sendError(bearer.error);
+        return;
+    }
+    const AccessClaims &claims = *bearer.claims;
+    QHash<QString, QString> values;
+    ApiError error;
+    if (!readQuery(request,
+                   {QStringLiteral("deviceId"), QStringLiteral("since"), QStringLiteral("until"),
+                    QStringLiteral("fields"), QStringLiteral("limit")},
+                   &values, &error)) {
+        answer.sendError(error);
+        return;
+    }
+    const QString deviceId = values.value(QStringLiteral("deviceId"));
+    if (deviceId.isEmpty()) {
+        answer.sendError(ApiError::invalidRequest(QStringLiteral("The query needs deviceId=<device id>.")));
+        return;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    HistoryQuery query;
+    query.accountId = claims.accountId;
+    query.deviceId = deviceId;
+    query.since = now.addSecs(-3600);
+    query.until = now;
+    query.limit = kDefaultHistoryLimit;
+    if (!readTime(values, QStringLiteral("since"), &query.since, &error)
+        || !readTime(values, QStringLiteral("until"), &query.until, &error)) {
+        answer.sendError(error);
+        return;
+    }
+    if (query.since > query.until) {
+        answer.sendError(ApiError::invalidRequest(QStringLiteral("\"since\" must not be after \"until\".")));
+        return;
+    }
+    if (values.contains(QStringLiteral("limit"))) {
+        bool ok = false;
+        const int limit = values.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1 || limit > kMaxHistoryLimit) {
+            answer.sendError(ApiError::invalidRequest(
+                QStringLiteral("\"limit\" must be an integer from 1 to %1.").arg(kMaxHistoryLimit)));
+            return;
+        }
+        query.limit = limit;
+    }
+    if (values.contains(QStringLiteral("fields"))) {
+        query.fields = values.value(QStringLiteral("fields")).split(QLatin1Char(','));
+        for (const QString &name : std::as_const(query.fields)) {
+            if (!isValidFieldName(name)) {
+                answer.sendError(ApiError::invalidRequest(
+                    QStringLiteral("\"fields\" must be a comma-separated list of field names ([A-Za-z0-9_.-]{1,64}).")));
+                return;
+            }
+        }
+    }
+    // API.md: a device outside the caller's account or sites is 403, never
+    // an empty answer.
+    if (!visibleDevice(m_auth, claims, deviceId)) {
+        answer.sendError(forbidden(QStringLiteral("Device \"%1\" is not one you may see.").arg(deviceId)));
+        return;
+    }
+    m_storage->readHistory(query, [answer](const HistoryResult &result) {
+        if (!result.ok) {
+            answer.sendError(storageUnavailable());
+            return;
+        }
+        QJsonArray points;
+        for (const HistoryPoint &point : result.points) {
+            QJsonObject object{
+                {QStringLiteral("ts"), formatRfc3339Utc(point.ts)},
+                {QStringLiteral("fields"), point.fields},
+            };
+            if (point.seq)
+                object.insert(QStringLiteral("seq"), double(*point.seq));
+            points.append(object);
+        }
+        answer.sendJson(QJsonObject{{QStringLiteral("points"), points},
+                                    {QStringLiteral("truncated"), result.truncated}});
+    });
+}
+
+void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const PendingAnswer answer(std::move(responder));
+    const BearerResult bearer = m_auth->authenticateBearer(request);
+    if (!bearer.claims) {
+        answer.sendError(bearer.error);
+        return;
+    }
+    const AccessClaims &claims = *bearer.claims;
+    QHash<QString, QString> values;
+    ApiError error;
+    if (!readQuery(request, {QStringLiteral("since"), QStringLiteral("state")}, &values, &error)) {
+        answer.sendError(error);
+        return;
+    }
+    QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_config.retentionHours) * 3600);
+    if (!readTime(values, QStringLiteral("since"), &since, &error)) {
+        answer.sendError(error);
+        return;
+    }
+    const QString state = values.value(QStringLiteral("state"));
+    if (values.contains(QStringLiteral("state")) && state != u"firing" && state != u"resolved") {
+        answer.sendError(ApiError::invalidRequest(QStringLiteral("\"state\" must be firing or resolved.")));
+        return;
+    }
+    EventQuery query;
+    query.accountId = claims.accountId;
+    query.sites = claims.sites;
+    query.types = QStringList{QStringLiteral("alert")};
+    query.since = since;
+    query.limit = kMaxAlerts;
+    m_storage->readEvents(query, [answer, state](const EventPage &page) {
+        if (!page.ok) {
+            answer.sendError(storageUnavailable());
+            return;
+        }
+        QJsonArray alerts;
+        for (const StoredEvent &event : page.events) {
+            if (!state.isEmpty() && event.data.value(QStringLiteral("state")).toString() != state)
+                continue;
+            QJsonObject alert = event.data;
+            alert.insert(QStringLiteral("id"), event.idString());
+            alert.insert(QStringLiteral("ts"), formatRfc3339Utc(event.ts));
+            alerts.append(alert);
+        }
+        answer.sendJson(QJsonObject{{QStringLiteral("alerts"), alerts}});
+    });
+}
+
+void TelemetryRoutes::handleDevices(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const PendingAnswer answer(std::move(responder));
+    const BearerResult bearer = m_auth->authenticateBearer(request);
+    if (!bearer.claims) {
+        answer.sendError(bearer.error);
+        return;
+    }
+    const AccessClaims &claims = *bearer.claims;
+    QHash<QString, QString> values;
+    ApiError error;
+    if (!readQuery(request, {}, &values, &error)) {
+        answer.sendError(error);
+        return;
+    }
+    QJsonArray devices;
+    const QList<DeviceRecord> records = m_auth->devices(claims.accountId);
+    for (const DeviceRecord &device : records) {
+        if (!claims.allowsSite(device.siteId))
+            continue;
+        const DeviceTracker::Status status = m_tracker->status(device.accountId, device.deviceId);
+        devices.append(QJsonObject{
+            {QStringLiteral("deviceId"), device.deviceId},
+            {QStringLiteral("siteId"), device.siteId},
+            {QStringLiteral("status"), status.online ? QStringLiteral("online") : QStringLiteral("offline")},
+            {QStringLiteral("lastSeen"),
+             status.lastSeen.isValid() ? QJsonValue(formatRfc3339Utc(status.lastSeen)) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("fields"), QJsonArray::fromStringList(status.fields)},
+        });
+    }
+    answer.sendJson(QJsonObject{{QStringLiteral("devices"), devices}});
+}
+
+} // namespace Sightline

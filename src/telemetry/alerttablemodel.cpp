@@ -154,7 +154,7 @@ int AlertTableModel::columnCount(const QModelIndex &parent) const
 
 QVariant AlertTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || index.model() != this)
         return QVariant();
     const Row &row = m_rows.at(index.row());
     const qint64 time = row.isFiring() || row.resolvedAtMs == 0 ? row.firedAtMs : row.resolvedAtMs;
@@ -209,7 +209,7 @@ QVariant AlertTableModel::data(const QModelIndex &index, int role) const
 
 bool AlertTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+    if (!index.isValid() || index.model() != this
         || role != Qt::CheckStateRole || index.column() != AcknowledgedColumn)
         return false;
     // Acknowledging is one way: an acknowledged alert stays acknowledged.
@@ -220,7 +220,7 @@ bool AlertTableModel::setData(const QModelIndex &index, const QVariant &value, i
 
 Qt::ItemFlags AlertTableModel::flags(const QModelIndex &index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || index.model() != this)
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
     if (index.column() == AcknowledgedColumn && !m_rows.at(index.row()).acknowledged)

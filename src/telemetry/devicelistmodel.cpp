@@ -304,7 +304,7 @@ int DeviceListModel::columnCount(const QModelIndex &parent) const
 
 QVariant DeviceListModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || index.model() != this)
         return QVariant();
     if (index.internalId() == kSiteRowId)
         return siteData(m_sites.at(index.row()), index.column(), role);
@@ -378,7 +378,7 @@ QVariant DeviceListModel::deviceData(const Device &device, const Site &site, int
 
 bool DeviceListModel::setData(const QModelIndex &index, const QVariant &value, int role)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || role != Qt::CheckStateRole
+    if (!index.isValid() || index.model() != this || role != Qt::CheckStateRole
         || index.column() != NameColumn || index.internalId() == kSiteRowId)
         return false;
     const int siteRow = static_cast<int>(index.internalId() - 1);
@@ -394,7 +394,7 @@ bool DeviceListModel::setData(const QModelIndex &index, const QVariant &value, i
 
 Qt::ItemFlags DeviceListModel::flags(const QModelIndex &index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+    if (!index.isValid() || index.model() != this)
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (index.internalId() != kSiteRowId) {

@@ -85,7 +85,7 @@ int LatestValuesModel::rowCount(const QModelIndex &parent) const
 
 QVariant LatestValuesModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || index.model() != this)
         return QVariant();
     const Key &key = m_rows.at(index.row());
     const Value value = m_values.value(key);

@@ -51,4 +51,24 @@ struct ServerConfig
     QString redisUrl;  // issue 8
 };
 
+// Loading (serverconfig.cpp). Each returns an error sentence that names the
+// offending key (e.g. "alertRules[1].op: ..."), or nothing on success; on
+// error the ServerConfig passed in is left unchanged.
+
+// Applies a JSON config document (API.md "Configuration file") over *config.
+// Every key is optional; unknown keys, wrong types and out-of-range values
+// are errors.
+std::optional<QString> applyConfigJson(const QByteArray &json, ServerConfig *config);
+
+// Reads FILE and applies it as above (the error also names the file).
+std::optional<QString> applyConfigFile(const QString &path, ServerConfig *config);
+
+// Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:8080",
+// "0.0.0.0:80"); port 0 asks for a free port.
+std::optional<QString> parseListenAddress(const QString &text, QHostAddress *address,
+                                          quint16 *port);
+
+// "HOST:PORT" as a URL authority ("[::1]:8080" for IPv6).
+QString formatHostPort(const QHostAddress &address, quint16 port);
+
 } // namespace Sightline

@@ -260,8 +260,9 @@ void SseParser::processLine(QByteArrayView line, Handler &handler)
             m_eventType = m_typeCache;
         }
     } else if (equals(field, "id")) {
-        // U+0000 only ever comes from a 0x00 byte.
-        if (!std::memchr(value.data(), '\0', size_t(value.size())))
+        // U+0000 only ever comes from a 0x00 byte. (memchr must not see the
+        // null pointer of an empty view: found by fuzz/.)
+        if (value.isEmpty() || !std::memchr(value.data(), '\0', size_t(value.size())))
             m_lastEventIdBuffer = Utf8::toString(value);
     } else if (equals(field, "retry")) {
         qint64 milliseconds = 0;

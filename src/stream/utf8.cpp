@@ -1,5 +1,7 @@
 #include "stream/utf8.h"
 
+#include <QStringDecoder>
+
 #include <cstring>
 
 #ifdef __SSE2__
@@ -116,14 +118,31 @@ void appendReplacingInvalid(QByteArray &out, QByteArrayView bytes)
     }
 }
 
+namespace {
+
+QString validToString(QByteArrayView utf8)
+{
+    // QString::fromUtf8() drops a leading U+FEFF as a byte order mark, but
+    // inside an event stream it is text ("id: \uFEFF1"); found by fuzz/.
+    if (utf8.startsWith("\xEF\xBB\xBF")) {
+        QStringDecoder decoder(QStringDecoder::Utf8,
+                               QStringDecoder::Flag::Stateless
+                                       | QStringDecoder::Flag::ConvertInitialBom);
+        return decoder.decode(utf8);
+    }
+    return QString::fromUtf8(utf8);
+}
+
+} // namespace
+
 QString toString(QByteArrayView bytes)
 {
     if (isValid(bytes))
-        return QString::fromUtf8(bytes);
+        return validToString(bytes);
     QByteArray repaired;
     repaired.reserve(bytes.size() + 8);
     appendReplacingInvalid(repaired, bytes);
-    return QString::fromUtf8(repaired);
+    return validToString(repaired);
 }
 
 } // namespace Utf8

@@ -324,6 +324,10 @@ void tst_SseParser::addRuleRows()
         { ev("1", fffd) });
     row("invalid UTF-8 in a field name ignores the field", "dat\xe1: a\ndata\xff: b\n\n", {});
     row("U+FEFF inside data kept", "data: \xef\xbb\xbf\n\n", { ev("\xef\xbb\xbf") });
+    row("U+FEFF at the start of an id kept", "id: \xef\xbb\xbf" "1\ndata: a\n\n",
+        { ev("a", "message", "\xef\xbb\xbf" "1") }, QString(QChar(0xFEFF)) + QLatin1Char('1'));
+    row("U+FEFF at the start of an event type kept", "event: \xef\xbb\xbf\xef\xbb\xbf\ndata: a\n\n",
+        { ev("a", "\xef\xbb\xbf\xef\xbb\xbf") });
 
     // The byte order mark.
     row("BOM at the start stripped", "\xef\xbb\xbf" "data: a\n\n", { ev("a") });

@@ -1,0 +1,157 @@
+// Tests of the DeviceTracker: online on first data, offline after silence
+// (issue 3). The clock is manual: nothing waits real seconds.
+#include <QSignalSpy>
+#include <QTest>
+
+#include "server/clock.h"
+#include "server/devicetracker.h"
+#include "server/hub.h"
+#include "server/rfc3339.h"
+#include "server/sqlitestorage.h"
+#include "support/tempdir.h"
+
+using namespace Sightline;
+
+namespace {
+
+constexpr int kStorageTimeoutMs = 30000;
+const DeviceRecord kDevice{QStringLiteral("acme"), QStringLiteral("lab"), QStringLiteral("jetson-01")};
+
+QList<TelemetryPoint> onePoint(const QString &field = QStringLiteral("cpu"))
+{
+    TelemetryPoint point;
+    point.deviceId = kDevice.deviceId;
+    point.fields = QJsonObject{{field, 1}};
+    return {point};
+}
+
+} // namespace
+
+class tst_DeviceTracker : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void onlineThenOffline_data();
+    void onlineThenOffline();
+    void statusDataMatchesContract();
+    void restoredDevicesStartOffline();
+    void collectsFieldNames();
+
+private:
+    QStringList statuses(QSignalSpy &spy) const;
+
+    std::unique_ptr<Test::TempDir> m_dir;
+    std::unique_ptr<SqliteStorage> m_storage;
+    std::unique_ptr<ManualClock> m_clock;
+    std::unique_ptr<Hub> m_hub;
+};
+
+void tst_DeviceTracker::init()
+{
+    m_dir = std::make_unique<Test::TempDir>();
+    m_storage = std::make_unique<SqliteStorage>(m_dir->filePath(QStringLiteral("t.sqlite")));
+    QString error;
+    QVERIFY(m_storage->open(&error));
+    m_clock = std::make_unique<ManualClock>();
+    m_hub = std::make_unique<Hub>(m_storage.get(), m_clock.get());
+}
+
+void tst_DeviceTracker::cleanup()
+{
+    m_storage->close();
+    m_hub.reset();
+    m_storage.reset();
+    m_dir.reset();
+}
+
+QStringList tst_DeviceTracker::statuses(QSignalSpy &spy) const
+{
+    QStringList list;
+    for (const QList<QVariant> &args : spy)
+        list.append(args.first().value<StoredEvent>().data.value(QStringLiteral("status")).toString());
+    return list;
+}
+
+void tst_DeviceTracker::onlineThenOffline_data()
+{
+    // Seconds between steps: positive = a point after that many seconds,
+    // negative = only a check after that many seconds.
+    QTest::addColumn<QList<int>>("steps");
+    QTest::addColumn<QStringList>("expected");
+    const QString on = QStringLiteral("online");
+    const QString off = QStringLiteral("offline");
+    QTest::newRow("first point goes online") << QList<int>{1} << QStringList{on};
+    QTest::newRow("steady data stays online") << QList<int>{1, 5, 5, 5, -14} << QStringList{on};
+    QTest::newRow("15 s of silence goes offline") << QList<int>{1, -15} << QStringList{on, off};
+    QTest::newRow("14 s of silence does not") << QList<int>{1, -14} << QStringList{on};
+    QTest::newRow("back online after offline") << QList<int>{1, -20, 1, -30} << QStringList{on, off, on, off};
+    QTest::newRow("offline only once") << QList<int>{1, -20, -20} << QStringList{on, off};
+}
+
+void tst_DeviceTracker::onlineThenOffline()
+{
+    QFETCH(QList<int>, steps);
+    QFETCH(QStringList, expected);
+    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    for (int step : steps) {
+        m_clock->advance(qint64(qAbs(step)) * 1000);
+        if (step > 0)
+            tracker.recordPoints(kDevice, onePoint());
+        tracker.checkOffline();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(statuses(published), expected, kStorageTimeoutMs);
+    QCOMPARE(tracker.status(kDevice.accountId, kDevice.deviceId).online, expected.last() == u"online");
+}
+
+void tst_DeviceTracker::statusDataMatchesContract()
+{
+    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    tracker.recordPoints(kDevice, onePoint());
+    QVERIFY(published.wait(kStorageTimeoutMs));
+    const StoredEvent event = published.first().first().value<StoredEvent>();
+    QCOMPARE(event.type, QStringLiteral("device_status"));
+    QCOMPARE(event.topic, kDevice.topic());
+    QCOMPARE(event.data, (QJsonObject{{QStringLiteral("deviceId"), kDevice.deviceId},
+                                      {QStringLiteral("status"), QStringLiteral("online")},
+                                      {QStringLiteral("lastSeen"), formatRfc3339Utc(m_clock->now())}}));
+}
+
+void tst_DeviceTracker::restoredDevicesStartOffline()
+{
+    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    const QDateTime lastSeen = m_clock->now().addSecs(-3600);
+    tracker.restore({DeviceState{kDevice.accountId, kDevice.siteId, kDevice.deviceId, lastSeen,
+                                 {QStringLiteral("gpu"), QStringLiteral("cpu")}}});
+    DeviceTracker::Status status = tracker.status(kDevice.accountId, kDevice.deviceId);
+    QVERIFY(!status.online);
+    QCOMPARE(status.lastSeen, lastSeen);
+    QCOMPARE(status.fields, (QStringList{QStringLiteral("cpu"), QStringLiteral("gpu")}));
+    // Unknown devices: offline, never seen.
+    status = tracker.status(kDevice.accountId, QStringLiteral("nobody"));
+    QVERIFY(!status.online);
+    QVERIFY(!status.lastSeen.isValid());
+    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    tracker.recordPoints(kDevice, onePoint());
+    QVERIFY(published.wait(kStorageTimeoutMs));
+    QCOMPARE(statuses(published), QStringList{QStringLiteral("online")});
+}
+
+void tst_DeviceTracker::collectsFieldNames()
+{
+    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    tracker.recordPoints(kDevice, onePoint(QStringLiteral("power_mw")));
+    tracker.recordPoints(kDevice, onePoint(QStringLiteral("cpu")));
+    tracker.recordPoints(kDevice, onePoint(QStringLiteral("power_mw")));
+    QCOMPARE(tracker.status(kDevice.accountId, kDevice.deviceId).fields,
+             (QStringList{QStringLiteral("cpu"), QStringLiteral("power_mw")}));
+    // The same device id in another account is another device.
+    QVERIFY(!tracker.status(QStringLiteral("other"), kDevice.deviceId).online);
+}
+
+QTEST_GUILESS_MAIN(tst_DeviceTracker)
+#include "tst_devicetracker.moc"

@@ -4,6 +4,7 @@
 #include "server/authapi.h"
 #include "server/authservice.h"
 #include "server/logging.h"
+#include "server/streamendpoint.h"
 #include "server/telemetryapi.h"
 
 #include <QDateTime>
@@ -76,6 +77,8 @@ Server::~Server()
     // Routes hold raw pointers to the services, and the telemetry side holds
     // the Authenticator: tear down in that order, whatever order QObject
     // would pick for children.
+    delete m_stream;
+    m_stream = nullptr;
     delete m_http;
     m_http = nullptr;
     delete m_telemetry;
@@ -102,6 +105,8 @@ bool Server::start(QString *error)
     m_authApi = std::make_unique<AuthApi>(m_auth);
     m_authApi->registerRoutes(*m_http);
     m_telemetry->registerRoutes(*m_http);
+    m_stream = new StreamEndpoint(m_config, m_auth, m_telemetry->hub(), this);
+    m_stream->registerRoutes(*m_http);
     registerOwnRoutes();
     registerFallbacks(); // last: the router takes the first rule that matches
 
@@ -185,6 +190,8 @@ void Server::shutdown()
         for (QTcpServer *tcp : m_http->servers())
             tcp->close();
     }
+    if (m_stream)
+        m_stream->shutdown(); // every stream gets `system` `shutdown`
     if (m_telemetry)
         m_telemetry->shutdown();
 }
@@ -245,6 +252,8 @@ QByteArray Server::metricsText() const
         text += m_auth->metricsText();
     if (m_telemetry)
         text += m_telemetry->metricsText();
+    if (m_stream)
+        text += m_stream->metricsText();
     return text;
 }
 

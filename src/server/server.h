@@ -18,6 +18,7 @@ namespace Sightline {
 
 class AuthApi;
 class AuthService;
+class StreamEndpoint;
 class TelemetryApi;
 
 // sightline-server as one object: owns the QHttpServer and composes the two
@@ -61,6 +62,7 @@ public:
     AuthService *auth() const { return m_auth; }
     TelemetryApi *telemetry() const { return m_telemetry; }
     QHttpServer *httpServer() const { return m_http; }
+    StreamEndpoint *stream() const { return m_stream; }
 
 private:
     void registerOwnRoutes();
@@ -71,6 +73,7 @@ private:
     QTcpServer *m_tcp = nullptr;       // owned by m_http once bound
     AuthService *m_auth = nullptr;     // child
     TelemetryApi *m_telemetry = nullptr; // child
+    StreamEndpoint *m_stream = nullptr;  // child (issue 4: GET /api/v1/telemetry/stream)
     std::unique_ptr<AuthApi> m_authApi;
     qint64 m_startedAt = 0;
     bool m_started = false;

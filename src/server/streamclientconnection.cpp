@@ -1,0 +1,205 @@
+#include "server/streamclientconnection.h"
+
+#include <QTcpSocket>
+
+#include <chrono>
+
+#include "server/logging.h"
+
+namespace Sightline {
+
+StreamClientConnection::StreamClientConnection(QHttpServerResponder &&responder, const StreamFilter &filter,
+                                               std::optional<quint64> lastEventId, qint64 maxUnsentBytes,
+                                               QObject *parent)
+    : QObject(parent)
+    , m_responder(std::make_unique<QHttpServerResponder>(std::move(responder)))
+    , m_socket(m_responder->socket())
+    , m_filter(filter)
+    , m_resumedFrom(lastEventId)
+    , m_maxUnsentBytes(maxUnsentBytes)
+{
+    if (lastEventId) {
+        m_phase = Phase::Replaying;
+        m_lastSentId = *lastEventId;
+        m_replayCursor = *lastEventId;
+    }
+}
+
+StreamClientConnection::~StreamClientConnection() = default;
+
+qint64 StreamClientConnection::nowMsecs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool StreamClientConnection::open(const QByteArray &firstBytes)
+{
+    if (!isOpen())
+        return false;
+    QTcpSocket *socket = m_socket.data();
+
+    // From here on the socket carries one endless response. QHttpServer
+    // would parse (and answer!) any further bytes as a pipelined request in
+    // the middle of the stream, so its reader goes; ours discards. Reading
+    // on (rather than pausing) is what lets a peer's close be seen at once.
+    QObject::disconnect(socket, &QIODevice::readyRead, nullptr, nullptr);
+    connect(socket, &QIODevice::readyRead, this, [socket] { socket->readAll(); });
+    connect(socket, &QAbstractSocket::disconnected, this, &StreamClientConnection::handleDisconnected);
+    connect(socket, &QObject::destroyed, this, &StreamClientConnection::handleDisconnected);
+    connect(socket, &QIODevice::bytesWritten, this, [this] {
+        if (m_phase == Phase::Replaying && canTakeMoreReplay())
+            emit drained();
+    });
+    // Frames are complete messages: send each batch at once instead of
+    // waiting for the peer's delayed ACK (Nagle would add up to 40 ms).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+    // A close-delimited HTTP/1.1 body: no Content-Length, no chunking.
+    m_responder->writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+    m_responder->writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/event-stream"));
+    m_responder->writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache"));
+    m_responder->writeHeader(QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no"));
+    m_responder->writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+    m_responder->writeBody(firstBytes); // also ends the header block
+    m_lastWriteMsecs = nowMsecs();
+    // If bytes of a pipelined request are already buffered, drain them now.
+    if (socket->bytesAvailable() > 0)
+        socket->readAll();
+    return true;
+}
+
+bool StreamClientConnection::isOpen() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+bool StreamClientConnection::write(const QByteArray &frame)
+{
+    if (!isOpen() || m_phase == Phase::Closing)
+        return true;
+    // QIODevice::write(const QByteArray &) lets the socket's buffer share
+    // large frames instead of copying them.
+    m_socket->write(frame);
+    m_lastWriteMsecs = nowMsecs();
+    return !isOverLimit();
+}
+
+bool StreamClientConnection::deliverLive(quint64 id, const QByteArray &frame)
+{
+    if (id <= m_lastSentId || m_phase == Phase::Closing)
+        return true;
+    if (m_phase == Phase::Replaying) {
+        m_held.append(HeldFrame{id, frame});
+        m_heldBytes += frame.size();
+        return !isOverLimit();
+    }
+    m_lastSentId = id;
+    ++m_eventsWritten;
+    return write(frame);
+}
+
+bool StreamClientConnection::deliverReplayed(quint64 id, const QByteArray &frame)
+{
+    if (id > m_replayCursor)
+        m_replayCursor = id;
+    if (id <= m_lastSentId || m_phase == Phase::Closing)
+        return true;
+    m_lastSentId = id;
+    ++m_eventsWritten;
+    return write(frame);
+}
+
+bool StreamClientConnection::deliverUnlogged(const QByteArray &frame)
+{
+    return write(frame);
+}
+
+void StreamClientConnection::setReplayPage(const QList<StoredEvent> &events, bool hasMore)
+{
+    m_replayPage = events;
+    m_replayNext = 0;
+    m_replayHasMore = hasMore;
+}
+
+void StreamClientConnection::dropHeldUpTo(quint64 id)
+{
+    qsizetype keepFrom = 0;
+    while (keepFrom < m_held.size() && m_held.at(keepFrom).id <= id) {
+        m_heldBytes -= m_held.at(keepFrom).frame.size();
+        ++keepFrom;
+    }
+    if (keepFrom > 0)
+        m_held.remove(0, keepFrom);
+}
+
+bool StreamClientConnection::finishReplay()
+{
+    if (m_phase != Phase::Replaying)
+        return !isOverLimit();
+    m_phase = Phase::Live;
+    m_replayPage.clear();
+    m_replayNext = 0;
+    const QList<HeldFrame> held = std::move(m_held);
+    m_held.clear();
+    m_heldBytes = 0;
+    bool ok = true;
+    for (const HeldFrame &item : held)
+        ok = deliverLive(item.id, item.frame) && ok;
+    return ok && !isOverLimit();
+}
+
+bool StreamClientConnection::canTakeMoreReplay() const
+{
+    return m_socket && m_socket->bytesToWrite() < m_maxUnsentBytes / 4;
+}
+
+qint64 StreamClientConnection::unsentBytes() const
+{
+    return (m_socket ? m_socket->bytesToWrite() : 0) + m_heldBytes;
+}
+
+void StreamClientConnection::closeGracefully()
+{
+    if (m_phase == Phase::Closing)
+        return;
+    m_phase = Phase::Closing;
+    m_closingSinceMsecs = nowMsecs();
+    m_replayPage.clear();
+    m_held.clear();
+    m_heldBytes = 0;
+    if (m_socket)
+        m_socket->disconnectFromHost(); // may emit disconnected right away
+    else
+        handleDisconnected();
+}
+
+void StreamClientConnection::abort()
+{
+    m_phase = Phase::Closing;
+    m_replayPage.clear();
+    m_held.clear();
+    m_heldBytes = 0;
+    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort(); // emits disconnected
+    handleDisconnected();
+}
+
+void StreamClientConnection::flush()
+{
+    if (isOpen())
+        m_socket->flush();
+}
+
+void StreamClientConnection::handleDisconnected()
+{
+    if (m_disconnectedEmitted)
+        return;
+    m_disconnectedEmitted = true;
+    m_phase = Phase::Closing;
+    if (m_socket)
+        m_socket->disconnect(this);
+    emit disconnected();
+}
+
+} // namespace Sightline

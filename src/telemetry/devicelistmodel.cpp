@@ -67,7 +67,7 @@ void DeviceListModel::setDevices(const QList<DeviceInfo> &devices)
         device.id = info.deviceId;
         device.status = info.status;
         device.lastSeenMs = std::max(device.lastSeenMs, info.lastSeenMs);
-        device.checked = checked.contains(info.deviceId);
+        device.checked = checked.contains(info.deviceId) || m_pendingChecked.removeAll(info.deviceId) > 0;
         device.shownState = computeState(device, now);
         m_sites.last().devices.append(device);
     }
@@ -91,9 +91,13 @@ int DeviceListModel::addDevice(const QString &siteId, const Device &device, int 
         endInsertRows();
     }
     const int deviceRow = static_cast<int>(m_sites.at(row).devices.size());
+    Device added = device;
+    added.checked = m_pendingChecked.removeAll(device.id) > 0;
     beginInsertRows(index(row, 0), deviceRow, deviceRow);
-    m_sites[row].devices.append(device);
+    m_sites[row].devices.append(added);
     endInsertRows();
+    if (added.checked)
+        Q_EMIT checkedDevicesChanged(checkedDevices());
     *siteRow = row;
     return deviceRow;
 }
@@ -245,6 +249,10 @@ QStringList DeviceListModel::checkedDevices() const
 void DeviceListModel::setCheckedDevices(const QStringList &deviceIds)
 {
     const QStringList before = checkedDevices();
+    m_pendingChecked.clear();
+    for (const QString &id : deviceIds)
+        if (!contains(id))
+            m_pendingChecked.append(id);
     for (int s = 0; s < m_sites.size(); ++s) {
         QList<Device> &devices = m_sites[s].devices;
         for (int d = 0; d < devices.size(); ++d) {

@@ -64,6 +64,8 @@ public:
     bool contains(const QString &deviceId) const;
     QStringList deviceIds() const;
     QStringList checkedDevices() const;
+    // Checks exactly these devices; ids not (yet) in the model are checked
+    // as soon as they appear (settings restored before the device list loads).
     void setCheckedDevices(const QStringList &deviceIds);
     QModelIndex indexOfDevice(const QString &deviceId, int column = NameColumn) const;
     static QString stateName(DeviceState state);
@@ -110,6 +112,7 @@ private:
 
     Clock m_clock;
     QList<Site> m_sites;
+    QStringList m_pendingChecked;
     bool m_streamLive = false;
     qint64 m_liveSinceMs = 0;
 };

@@ -173,6 +173,10 @@ void tst_DeviceListModel::checkedDevices()
     m_model->setDevices({device("jetson-01", "lab", true), device("jetson-03", "lab", true)});
     QCOMPARE(m_model->checkedDevices(), QStringList{QStringLiteral("jetson-01")});
     QCOMPARE(spy.size(), 3);
+    // "gone" was asked for before it existed: it is checked when it appears.
+    m_model->applyStatus(DeviceStatusEvent{QStringLiteral("gone"), DeviceStatusEvent::Status::Online, kT0}, QStringLiteral("lab"));
+    QCOMPARE(m_model->checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("gone")}));
+    QCOMPARE(spy.size(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_DeviceListModel)

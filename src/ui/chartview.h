@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QChartView>
+#include <QList>
+#include <QPair>
+
+namespace Sightline {
+
+// The chart canvas of LiveChartWidget. It turns mouse and keys into range
+// requests (it never changes the axes itself: the widget owns the visible
+// range, so data can keep arriving while the user zooms and pans) and
+// paints what Qt Charts cannot: gap bands, the cursor line with its values,
+// the zoom band and an empty-state hint.
+//
+// Mouse: drag with the left button to zoom into a time span, drag with the
+// right or middle button to pan, wheel to zoom around the pointer,
+// double-click to go back to live. Keys: Left/Right pan, +/- zoom, End back to live.
+class ChartView : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit ChartView(QChart *chart, QWidget *parent = nullptr);
+    ~ChartView() override;
+
+    // The visible x range in ms since epoch, as the widget last set it.
+    void setXRange(qint64 fromMs, qint64 toMs);
+    // Gaps in ms since epoch, painted as hatched bands.
+    void setGaps(const QList<QPair<qint64, qint64>> &gaps);
+    QList<QPair<qint64, qint64>> gaps() const { return m_gaps; }
+    // The value readout under the cursor (empty text hides it).
+    void setCursorReadout(qint64 xMs, const QString &text);
+    QString cursorReadout() const { return m_cursorText; }
+    void setPlaceholderText(const QString &text);
+
+    // Maps a widget x coordinate to ms since epoch within the plot area.
+    qint64 xValueAt(int widgetX) const;
+    int widgetXOf(qint64 xMs) const;
+
+Q_SIGNALS:
+    void rangeSelected(qint64 fromMs, qint64 toMs);
+    void panRequested(qint64 deltaMs);
+    void zoomRequested(qint64 centerMs, double factor);
+    void backToLiveRequested();
+    void hoverMoved(qint64 xMs);
+    void hoverLeft();
+
+protected:
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    QRectF plotRectInView() const;
+
+    qint64 m_fromMs = 0;
+    qint64 m_toMs = 1;
+    QList<QPair<qint64, qint64>> m_gaps;
+    qint64 m_cursorMs = 0;
+    QString m_cursorText;
+    QString m_placeholder;
+    enum class Drag { None, Zoom, Pan } m_drag = Drag::None;
+    int m_dragStartX = 0;
+    int m_dragCurrentX = 0;
+    qint64 m_panAnchorMs = 0;
+};
+
+} // namespace Sightline

@@ -1,0 +1,127 @@
+#pragma once
+
+#include <QImage>
+#include <QMap>
+#include <QStringList>
+#include <QTimer>
+#include <QWidget>
+
+class QButtonGroup;
+class QChart;
+class QComboBox;
+class QDateTimeAxis;
+class QLabel;
+class QLineSeries;
+class QToolButton;
+class QValueAxis;
+
+namespace Sightline {
+
+class ChartView;
+class SeriesStore;
+
+// Live line charts of one field for the selected devices (one line per
+// device), drawn from a SeriesStore at each point's device timestamp.
+//
+// Redraws happen on a frame timer (kFrameIntervalMs, at most ~30 frames/s)
+// that only runs while something changed: each frame pushes each visible
+// series once with QXYSeries::replace(QList<QPointF>), never once per event.
+// Where the store reports a gap, the line breaks (one QLineSeries per
+// contiguous run) and the view paints a hatched "no data" band.
+//
+// The visible range either follows the newest data (live) or stays where
+// the user zoomed or panned to, while data keeps arriving; "Back to live"
+// returns to following. Pause freezes the picture; resume catches up.
+class LiveChartWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kFrameIntervalMs = 33;
+    static const QList<int> &windowChoicesMinutes(); // 1, 5, 15, 60
+
+    // store is not owned and must outlive the widget.
+    explicit LiveChartWidget(SeriesStore *store, QWidget *parent = nullptr);
+    ~LiveChartWidget() override;
+
+    void setDevices(const QStringList &deviceIds);
+    QStringList devices() const { return m_devices; }
+    void setField(const QString &field);
+    QString field() const { return m_field; }
+    void setWindowMinutes(int minutes);
+    int windowMinutes() const { return m_windowMinutes; }
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    bool isFollowingLive() const { return m_following; }
+    void backToLive();
+    // Shows [fromMs, toMs] and stops following live.
+    void setVisibleRange(qint64 fromMs, qint64 toMs);
+    qint64 visibleFromMs() const { return m_fromMs; }
+    qint64 visibleToMs() const { return m_toMs; }
+
+    // The points of the visible window as CSV: timestamp,device,field,value.
+    QString visibleWindowCsv() const;
+    bool exportCsv(const QString &path, QString *error = nullptr) const;
+    QImage renderImage() const;
+    bool exportPng(const QString &path, QString *error = nullptr) const;
+    // Ask for a file name, then export (errors are shown in a message box).
+    void promptExportCsv() { exportWithDialog(false); }
+    void promptExportPng() { exportWithDialog(true); }
+
+    QChart *chart() const { return m_chart; }
+    ChartView *view() const { return m_view; }
+    int frameCount() const { return m_frameCount; }
+    bool isFramePending() const { return m_frameTimer.isActive(); }
+
+Q_SIGNALS:
+    // A frame was drawn; newestDeviceTsMs is the newest point on screen
+    // (for the device-to-screen latency), 0 when none is.
+    void frameRendered(qint64 newestDeviceTsMs);
+    void followingLiveChanged(bool following);
+    void pausedChanged(bool paused);
+    void windowMinutesChanged(int minutes);
+    void fieldChanged(const QString &field);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void scheduleFrame();
+    void renderFrame();
+    void handlePointsAdded(const QString &deviceId);
+    void updateFieldChoices();
+    void updateControls();
+    void applyPalette();
+    void zoomAround(qint64 centerMs, double factor);
+    void panBy(qint64 deltaMs);
+    void showReadout(qint64 xMs);
+    void setFollowing(bool following);
+    QList<QLineSeries *> &seriesFor(const QString &deviceId, int segments);
+    void removeSeriesOf(const QString &deviceId);
+    void exportWithDialog(bool png);
+
+    SeriesStore *m_store; // not owned
+    QChart *m_chart = nullptr;
+    ChartView *m_view = nullptr;
+    QDateTimeAxis *m_axisX = nullptr;
+    QValueAxis *m_axisY = nullptr;
+    QComboBox *m_fieldPicker = nullptr;
+    QButtonGroup *m_windowButtons = nullptr;
+    QToolButton *m_pauseButton = nullptr;
+    QToolButton *m_liveButton = nullptr;
+    QToolButton *m_exportButton = nullptr;
+    QLabel *m_modeLabel = nullptr;
+    QTimer m_frameTimer;
+    QMap<QString, QList<QLineSeries *>> m_series; // device -> one series per contiguous run
+    QStringList m_devices;
+    QString m_field;
+    int m_windowMinutes = 5;
+    bool m_paused = false;
+    bool m_following = true;
+    bool m_dirty = false;
+    qint64 m_fromMs = 0;
+    qint64 m_toMs = 0;
+    int m_frameCount = 0;
+};
+
+} // namespace Sightline

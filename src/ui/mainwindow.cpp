@@ -1,0 +1,311 @@
+#include "ui/mainwindow.h"
+
+#include "telemetry/alerttablemodel.h"
+#include "telemetry/devicelistmodel.h"
+#include "telemetry/latestvaluesmodel.h"
+#include "telemetry/seriesstore.h"
+#include "ui/alertnotifier.h"
+#include "ui/alerttableview.h"
+#include "ui/chartview.h"
+#include "ui/connectionbanner.h"
+#include "ui/devicelistview.h"
+#include "ui/latestvaluetiles.h"
+#include "ui/livechartwidget.h"
+#include "ui/logging.h"
+#include "ui/statusfields.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace Sightline {
+
+namespace {
+
+// QSettings keys. Deliberately nothing about tokens or passwords.
+const QString kServerUrlKey = QStringLiteral("server/url");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kMainSplitterKey = QStringLiteral("window/mainSplitter");
+const QString kRightSplitterKey = QStringLiteral("window/rightSplitter");
+const QString kDevicesKey = QStringLiteral("chart/devices");
+const QString kFieldKey = QStringLiteral("chart/field");
+const QString kWindowMinutesKey = QStringLiteral("chart/windowMinutes");
+
+QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
+{
+    auto *box = new QWidget(parent);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    auto *label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), box);
+    label->setBuddy(content);
+    layout->addWidget(label);
+    layout->addWidget(content, 1);
+    return box;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
+    : QMainWindow(parent)
+    , m_models(models)
+    , m_statsTimer(new QTimer(this))
+{
+    Q_ASSERT(models.series && models.devices && models.alerts && models.latest);
+    setWindowTitle(tr("Sightline"));
+    setObjectName(QStringLiteral("mainWindow"));
+
+    m_banner = new ConnectionBanner(this);
+    m_deviceView = new DeviceListView(models.devices, this);
+    m_tiles = new LatestValueTiles(models.latest, systemClock(), this);
+    m_chart = new LiveChartWidget(models.series, this);
+    m_alertView = new AlertTableView(models.alerts, this);
+
+    // Devices | (tiles / chart / alerts)
+    m_rightSplitter = new QSplitter(Qt::Vertical, this);
+    m_rightSplitter->setChildrenCollapsible(false);
+    m_rightSplitter->addWidget(titled(tr("Latest values"), m_tiles, this));
+    m_rightSplitter->addWidget(m_chart);
+    m_rightSplitter->addWidget(m_alertView);
+    m_rightSplitter->setStretchFactor(0, 0);
+    m_rightSplitter->setStretchFactor(1, 1);
+    m_rightSplitter->setStretchFactor(2, 0);
+    m_rightSplitter->setSizes({110, 420, 170});
+
+    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    m_mainSplitter->setChildrenCollapsible(false);
+    m_mainSplitter->addWidget(titled(tr("Devices"), m_deviceView, this));
+    m_mainSplitter->addWidget(m_rightSplitter);
+    m_mainSplitter->setStretchFactor(0, 0);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({300, 900});
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    auto *body = new QWidget(central);
+    auto *bodyLayout = new QVBoxLayout(body);
+    bodyLayout->setContentsMargins(8, 8, 8, 4);
+    bodyLayout->addWidget(m_mainSplitter);
+    layout->addWidget(body, 1);
+    setCentralWidget(central);
+
+    m_statusFields = new StatusFields(this);
+    m_historyProgress = new QProgressBar(this);
+    m_historyProgress->setRange(0, 0); // busy indicator: pages arrive in unknown numbers
+    m_historyProgress->setMaximumWidth(160);
+    m_historyProgress->setFormat(tr("Loading history…"));
+    m_historyProgress->setTextVisible(true);
+    m_historyProgress->setVisible(false);
+    statusBar()->addWidget(m_statusFields);
+    statusBar()->addPermanentWidget(m_historyProgress);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_trayIcon = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        m_trayIcon->setToolTip(tr("Sightline"));
+        m_trayIcon->show();
+    }
+    m_notifier = new AlertNotifier(models.alerts, m_trayIcon, this);
+    connect(m_notifier, &AlertNotifier::notified, this, &MainWindow::handleCriticalAlert);
+
+    connect(m_banner, &ConnectionBanner::retryRequested, this, &MainWindow::retryRequested);
+    connect(m_banner, &ConnectionBanner::signInRequested, this, &MainWindow::signInRequested);
+    connect(models.devices, &DeviceListModel::checkedDevicesChanged, this, [this](const QStringList &ids) {
+        m_chart->setDevices(ids);
+        m_models.latest->setShownDevices(ids);
+        Q_EMIT selectedDevicesChanged(ids);
+    });
+    connect(m_chart, &LiveChartWidget::windowMinutesChanged, this, &MainWindow::windowMinutesChanged);
+    connect(m_chart, &LiveChartWidget::frameRendered, this, &MainWindow::handleFrame);
+    m_chart->setDevices(models.devices->checkedDevices());
+    models.latest->setShownDevices(models.devices->checkedDevices());
+
+    m_statsTimer->setInterval(1000);
+    connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::updateStatistics);
+    m_statsTimer->start();
+
+    buildMenus();
+    setConnectionStatus(ConnectionStatus::connecting());
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *csv = file->addAction(tr("Export visible data as &CSV…"), m_chart, &LiveChartWidget::promptExportCsv);
+    csv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *png = file->addAction(tr("Export chart as &PNG…"), m_chart, &LiveChartWidget::promptExportPng);
+    png->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addSeparator();
+    file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    auto *windows = new QActionGroup(this);
+    int key = Qt::Key_1;
+    for (int minutes : LiveChartWidget::windowChoicesMinutes()) {
+        QAction *action = view->addAction(tr("Last %n minute(s)", nullptr, minutes));
+        action->setCheckable(true);
+        action->setChecked(minutes == m_chart->windowMinutes());
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key++)));
+        windows->addAction(action);
+        connect(action, &QAction::triggered, m_chart, [this, minutes] { m_chart->setWindowMinutes(minutes); });
+        connect(m_chart, &LiveChartWidget::windowMinutesChanged, action, [action, minutes](int m) {
+            action->setChecked(m == minutes);
+        });
+    }
+    view->addSeparator();
+    QAction *pause = view->addAction(tr("&Pause chart"));
+    pause->setCheckable(true);
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(pause, &QAction::toggled, m_chart, &LiveChartWidget::setPaused);
+    connect(m_chart, &LiveChartWidget::pausedChanged, pause, &QAction::setChecked);
+    QAction *live = view->addAction(tr("Back to &live"), m_chart, &LiveChartWidget::backToLive);
+    live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    view->addSeparator();
+    QAction *focusDevices = view->addAction(tr("Go to &devices"), this, [this] { m_deviceView->setFocus(); });
+    focusDevices->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    QAction *focusChart = view->addAction(tr("Go to &chart"), this, [this] { m_chart->setFocus(); });
+    focusChart->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    QAction *focusAlerts = view->addAction(tr("Go to &alerts"), this, [this] { m_alertView->table()->setFocus(); });
+    focusAlerts->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+
+    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    QAction *retry = connection->addAction(tr("&Retry now"), this, &MainWindow::retryRequested);
+    retry->setShortcut(QKeySequence::Refresh);
+    connection->addAction(tr("&Sign in again…"), this, &MainWindow::signInRequested);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Sightline"), this, [this] {
+        QMessageBox::about(this, tr("About Sightline"),
+                           tr("<b>Sightline</b> %1<br>Live telemetry for fleets of edge devices.")
+                                   .arg(QApplication::applicationVersion()));
+    });
+    m_chart->setFocusProxy(m_chart->view());
+}
+
+void MainWindow::setConnectionStatus(const ConnectionStatus &status)
+{
+    m_status = status;
+    if (status.state == ConnectionStatus::State::Live)
+        m_status.eventsPerSecond = m_statistics.eventsPerSecond();
+    m_banner->setStatus(m_status);
+    m_models.devices->setStreamLive(status.state == ConnectionStatus::State::Live);
+}
+
+void MainWindow::setServerInfo(const QString &serverUrl, const QString &user)
+{
+    m_serverUrl = serverUrl;
+    m_user = user;
+    m_statusFields->setServer(serverUrl);
+    m_statusFields->setUser(user);
+}
+
+void MainWindow::noteEventReceived()
+{
+    m_statistics.noteEvent();
+}
+
+void MainWindow::setHistoryLoading(int pendingDevices)
+{
+    m_historyProgress->setVisible(pendingDevices > 0);
+    m_historyProgress->setFormat(tr("Loading history of %n device(s)…", nullptr, pendingDevices));
+    m_historyProgress->setToolTip(m_historyProgress->format());
+}
+
+void MainWindow::updateStatistics()
+{
+    m_statusFields->setEventsPerSecond(m_statistics.eventsPerSecond());
+    m_statusFields->setLastEventAge(m_statistics.lastEventAgeMs());
+    m_statusFields->setLatency(m_statistics.latencyMs());
+    if (m_status.state == ConnectionStatus::State::Live) {
+        m_status.eventsPerSecond = m_statistics.eventsPerSecond();
+        m_banner->setStatus(m_status);
+    }
+}
+
+void MainWindow::handleFrame(qint64 newestDeviceTsMs)
+{
+    // Device time → pixels: measured when a newer point than last time got
+    // drawn. It includes any clock offset between device and desktop.
+    if (newestDeviceTsMs > m_lastLatencySampleTs) {
+        m_lastLatencySampleTs = newestDeviceTsMs;
+        m_statistics.noteLatency(QDateTime::currentMSecsSinceEpoch() - newestDeviceTsMs);
+    }
+}
+
+void MainWindow::handleCriticalAlert(const QString &title, const QString &message)
+{
+    statusBar()->showMessage(QStringLiteral("%1: %2").arg(title, message), 15000);
+    QApplication::alert(this);
+}
+
+void MainWindow::saveSettings(QSettings &settings) const
+{
+    settings.setValue(kServerUrlKey, m_serverUrl);
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
+    settings.setValue(kRightSplitterKey, m_rightSplitter->saveState());
+    settings.setValue(kDevicesKey, m_models.devices->checkedDevices());
+    settings.setValue(kFieldKey, m_chart->field());
+    settings.setValue(kWindowMinutesKey, m_chart->windowMinutes());
+}
+
+void MainWindow::restoreSettings(const QSettings &settings)
+{
+    m_serverUrl = settings.value(kServerUrlKey).toString();
+    if (!m_serverUrl.isEmpty())
+        m_statusFields->setServer(m_serverUrl);
+    if (settings.contains(kGeometryKey))
+        restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    if (settings.contains(kStateKey))
+        restoreState(settings.value(kStateKey).toByteArray());
+    if (settings.contains(kMainSplitterKey))
+        m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray());
+    if (settings.contains(kRightSplitterKey))
+        m_rightSplitter->restoreState(settings.value(kRightSplitterKey).toByteArray());
+    if (settings.contains(kWindowMinutesKey))
+        m_chart->setWindowMinutes(settings.value(kWindowMinutesKey).toInt());
+    const QString field = settings.value(kFieldKey).toString();
+    if (!field.isEmpty())
+        m_chart->setField(field);
+    if (settings.contains(kDevicesKey))
+        m_models.devices->setCheckedDevices(settings.value(kDevicesKey).toStringList());
+}
+
+QImage MainWindow::renderToImage()
+{
+    ensurePolished();
+    if (QLayout *l = layout())
+        l->activate();
+    return grab().toImage();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_trayIcon)
+        m_trayIcon->hide();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Sightline

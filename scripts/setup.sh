@@ -16,6 +16,7 @@ packages=(
     # Qt 6.4 and the libraries we link
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev
     qtkeychain-qt6-dev libqt6sql6-sqlite libsodium-dev libjwt-dev libhiredis-dev
+    libqt6svg6  # SVG icon engine: the app icon in resources/
     libgl-dev libglx-dev libopengl-dev
     # running the apps without a desktop (demo and tests)
     xvfb xauth fonts-dejavu-core

@@ -1,10 +1,97 @@
-// sightline: not implemented yet; see the open issues.
-#include <QCoreApplication>
+// sightline: the desktop dashboard. This file only parses the command line
+// (API.md "sightline — the desktop app") and wires library objects; the
+// stream client and the session are wired in here once src/stream and
+// src/auth land (issue 6). Until then the window opens with empty models.
+#include "telemetry/alerttablemodel.h"
+#include "telemetry/devicelistmodel.h"
+#include "telemetry/latestvaluesmodel.h"
+#include "telemetry/seriesstore.h"
+#include "ui/connectionstatus.h"
+#include "ui/livechartwidget.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QSettings>
 #include <QTextStream>
+#include <QTimer>
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
-    QTextStream(stderr) << "sightline: not implemented yet\n";
-    return 1;
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Sightline"));
+    QApplication::setApplicationName(QStringLiteral("sightline"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Sightline"));
+    QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("sightline"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/resources/sightline.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Live telemetry dashboard."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption serverOption(QStringLiteral("server"), QStringLiteral("Server URL."), QStringLiteral("URL"));
+    const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("User name."), QStringLiteral("U"));
+    const QCommandLineOption deviceOption(QStringLiteral("device"), QStringLiteral("Devices to chart, comma-separated."),
+                                          QStringLiteral("d1,d2"));
+    const QCommandLineOption windowOption(QStringLiteral("window"), QStringLiteral("Chart window: 1, 5, 15 or 60 minutes."),
+                                          QStringLiteral("MINUTES"));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Render the main window to FILE.png and exit."),
+                                              QStringLiteral("FILE"));
+    const QCommandLineOption afterOption(QStringLiteral("after"), QStringLiteral("Seconds to wait before --screenshot."),
+                                         QStringLiteral("SECONDS"), QStringLiteral("0"));
+    parser.addOptions({serverOption, userOption, deviceOption, windowOption, screenshotOption, afterOption});
+    parser.process(app);
+
+    QTextStream err(stderr);
+    int windowMinutes = 0;
+    if (parser.isSet(windowOption)) {
+        bool ok = false;
+        windowMinutes = parser.value(windowOption).toInt(&ok);
+        if (!ok || !Sightline::LiveChartWidget::windowChoicesMinutes().contains(windowMinutes)) {
+            err << "sightline: --window must be one of 1, 5, 15, 60\n";
+            return 2;
+        }
+    }
+    bool afterOk = false;
+    const double afterSeconds = parser.value(afterOption).toDouble(&afterOk);
+    if (!afterOk || afterSeconds < 0) {
+        err << "sightline: --after must be a non-negative number of seconds\n";
+        return 2;
+    }
+
+    Sightline::SeriesStore series;
+    Sightline::DeviceListModel devices;
+    Sightline::AlertTableModel alerts;
+    Sightline::LatestValuesModel latest;
+    Sightline::MainWindow window({&series, &devices, &alerts, &latest});
+
+    QSettings settings;
+    window.restoreSettings(settings);
+    if (parser.isSet(serverOption) || parser.isSet(userOption))
+        window.setServerInfo(parser.value(serverOption), parser.value(userOption));
+    if (parser.isSet(deviceOption))
+        devices.setCheckedDevices(parser.value(deviceOption).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    if (windowMinutes > 0)
+        window.chart()->setWindowMinutes(windowMinutes);
+    window.setConnectionStatus(Sightline::ConnectionStatus::disconnected(QStringLiteral("not signed in to a server")));
+    window.show();
+
+    if (parser.isSet(screenshotOption)) {
+        const QString path = parser.value(screenshotOption);
+        QTimer::singleShot(static_cast<int>(afterSeconds * 1000), &window, [&window, &app, path, &err] {
+            if (!window.renderToImage().save(path, "PNG")) {
+                err << "sightline: cannot write the screenshot to " << path << '\n';
+                app.exit(1);
+                return;
+            }
+            app.exit(0);
+        });
+    }
+    const int status = app.exec();
+    if (!parser.isSet(screenshotOption))
+        window.saveSettings(settings);
+    return status;
 }

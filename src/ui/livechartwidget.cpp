@@ -91,7 +91,7 @@ LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
         button->setText(tr("%1 min").arg(minutes));
         button->setCheckable(true);
         button->setAutoRaise(true);
-        button->setToolTip(tr("Show the last %n minute(s)", nullptr, minutes));
+        button->setToolTip(minutes == 1 ? tr("Show the last minute") : tr("Show the last %1 minutes").arg(minutes));
         m_windowButtons->addButton(button, minutes);
         windowBox->addWidget(button);
     }

@@ -21,9 +21,9 @@ namespace {
 QString formatWait(int seconds)
 {
     if (seconds < 60)
-        return LoginDialog::tr("%n second(s)", nullptr, seconds);
+        return seconds == 1 ? LoginDialog::tr("1 second") : LoginDialog::tr("%1 seconds").arg(seconds);
     const int minutes = (seconds + 59) / 60;
-    return LoginDialog::tr("%n minute(s)", nullptr, minutes);
+    return minutes == 1 ? LoginDialog::tr("1 minute") : LoginDialog::tr("%1 minutes").arg(minutes);
 }
 
 } // namespace
@@ -174,7 +174,7 @@ void LoginDialog::clearError()
 
 QString LoginDialog::errorText() const
 {
-    return m_error->isVisible() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 void LoginDialog::setBusy(bool busy)

@@ -163,7 +163,7 @@ void MainWindow::buildMenus()
     auto *windows = new QActionGroup(this);
     int key = Qt::Key_1;
     for (int minutes : LiveChartWidget::windowChoicesMinutes()) {
-        QAction *action = view->addAction(tr("Last %n minute(s)", nullptr, minutes));
+        QAction *action = view->addAction(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes));
         action->setCheckable(true);
         action->setChecked(minutes == m_chart->windowMinutes());
         action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key++)));
@@ -228,7 +228,7 @@ void MainWindow::noteEventReceived()
 void MainWindow::setHistoryLoading(int pendingDevices)
 {
     m_historyProgress->setVisible(pendingDevices > 0);
-    m_historyProgress->setFormat(tr("Loading history of %n device(s)…", nullptr, pendingDevices));
+    m_historyProgress->setFormat(pendingDevices == 1 ? tr("Loading history…") : tr("Loading history of %1 devices…").arg(pendingDevices));
     m_historyProgress->setToolTip(m_historyProgress->format());
 }
 

@@ -1,0 +1,389 @@
+#include "telemetry/seriesstore.h"
+#include "ui/chartview.h"
+#include "ui/livechartwidget.h"
+
+#include <QChart>
+#include <QDateTime>
+#include <QImage>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace Sightline;
+
+namespace {
+
+constexpr int kFrameTimeoutMs = 10000; // generous: CI runs on a loaded 2-core machine
+const QString kField = QStringLiteral("cpu_temp_c");
+
+TelemetryPoint point(const QString &device, qint64 tMs, double value)
+{
+    TelemetryPoint p;
+    p.deviceId = device;
+    p.tsMs = tMs;
+    p.fields.insert(kField, value);
+    return p;
+}
+
+QList<QLineSeries *> lineSeries(QChart *chart)
+{
+    QList<QLineSeries *> list;
+    for (QAbstractSeries *s : chart->series())
+        list.append(qobject_cast<QLineSeries *>(s));
+    return list;
+}
+
+int nonEmptySeries(QChart *chart)
+{
+    int n = 0;
+    for (QLineSeries *s : lineSeries(chart))
+        n += s->count() > 0 ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+class tst_LiveChartWidget : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void pointsReachTheChartAtDeviceTime();
+    void redrawsAreCoalescedPerFrame();
+    void pauseFreezesAndResumeCatchesUp();
+    void zoomKeepsPositionWhileDataArrives();
+    void panWithTheMouse();
+    void backToLive();
+    void windowChoices_data();
+    void windowChoices();
+    void gapBreaksTheLine();
+    void csvExport();
+    void pngExport();
+    void valueUnderCursor();
+
+private:
+    void feed(const QString &device, int first, int last, double base = 40);
+    void waitForIdleFrame();
+
+    qint64 m_t0 = 0;
+    SeriesStore *m_store = nullptr;
+    LiveChartWidget *m_chart = nullptr;
+};
+
+void tst_LiveChartWidget::init()
+{
+    m_t0 = QDateTime::currentMSecsSinceEpoch() - 600000;
+    m_store = new SeriesStore;
+    m_chart = new LiveChartWidget(m_store);
+    m_chart->resize(900, 500);
+    m_chart->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_chart));
+}
+
+void tst_LiveChartWidget::cleanup()
+{
+    delete m_chart;
+    delete m_store;
+}
+
+// Points every 500 ms: index i at m_t0 + i * 500, value base + i.
+void tst_LiveChartWidget::feed(const QString &device, int first, int last, double base)
+{
+    for (int i = first; i <= last; ++i)
+        m_store->addPoint(point(device, m_t0 + i * 500, base + i));
+}
+
+void tst_LiveChartWidget::waitForIdleFrame()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!m_chart->isFramePending(), kFrameTimeoutMs);
+}
+
+void tst_LiveChartWidget::pointsReachTheChartAtDeviceTime()
+{
+    m_chart->setDevices({QStringLiteral("d1"), QStringLiteral("d2")});
+    feed(QStringLiteral("d1"), 0, 9);
+    feed(QStringLiteral("d2"), 0, 9, 60);
+    QCOMPARE(m_chart->field(), kField);
+    waitForIdleFrame();
+    QVERIFY(m_chart->frameCount() > 0);
+    QCOMPARE(nonEmptySeries(m_chart->chart()), 2);
+    for (QLineSeries *s : lineSeries(m_chart->chart())) {
+        QCOMPARE(s->count(), 10);
+        QCOMPARE(qint64(s->at(0).x()), m_t0); // device timestamps, not arrival time
+        QCOMPARE(qint64(s->at(9).x()), m_t0 + 4500);
+    }
+    QVERIFY(m_chart->isFollowingLive());
+    QCOMPARE(m_chart->visibleToMs(), m_t0 + 4500); // the axis follows the data
+    QCOMPARE(m_chart->visibleFromMs(), m_t0 + 4500 - 5 * 60000);
+}
+
+void tst_LiveChartWidget::redrawsAreCoalescedPerFrame()
+{
+    m_chart->setDevices({QStringLiteral("d1"), QStringLiteral("d2")});
+    feed(QStringLiteral("d1"), 0, 0);
+    feed(QStringLiteral("d2"), 0, 0);
+    waitForIdleFrame();
+    const QList<QLineSeries *> series = lineSeries(m_chart->chart());
+    QCOMPARE(series.size(), 2);
+    int replaced = 0;
+    for (QLineSeries *s : series)
+        connect(s, &QXYSeries::pointsReplaced, this, [&replaced] { ++replaced; });
+    QSignalSpy frames(m_chart, &LiveChartWidget::frameRendered);
+
+    // 400 events delivered without returning to the event loop: one frame.
+    int events = 0;
+    for (int i = 1; i <= 200; ++i) {
+        feed(QStringLiteral("d1"), i, i);
+        feed(QStringLiteral("d2"), i, i);
+        events += 2;
+    }
+    QCOMPARE(replaced, 0); // nothing is drawn per event
+    waitForIdleFrame();
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(replaced, 2); // each series once in that frame
+
+    // Events spread over event-loop turns: never more than one replace per
+    // series per frame, and far fewer frames than events.
+    frames.clear();
+    replaced = 0;
+    int next = 201;
+    QTimer feeder;
+    feeder.setInterval(1);
+    connect(&feeder, &QTimer::timeout, this, [&] {
+        if (next > 400) {
+            feeder.stop();
+            return;
+        }
+        feed(QStringLiteral("d1"), next, next);
+        ++next;
+    });
+    feeder.start();
+    constexpr int kFeedTimeoutMs = 20000;
+    QTRY_VERIFY_WITH_TIMEOUT(!feeder.isActive(), kFeedTimeoutMs);
+    waitForIdleFrame();
+    QVERIFY(!frames.isEmpty());
+    QVERIFY2(replaced <= frames.size() * 2, qPrintable(QStringLiteral("%1 replaces in %2 frames").arg(replaced).arg(frames.size())));
+    QVERIFY2(frames.size() < 200, qPrintable(QStringLiteral("%1 frames for 200 events").arg(frames.size())));
+    QCOMPARE(lineSeries(m_chart->chart()).at(0)->count(), 401);
+}
+
+void tst_LiveChartWidget::pauseFreezesAndResumeCatchesUp()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 9);
+    waitForIdleFrame();
+    m_chart->setPaused(true);
+    const int framesBefore = m_chart->frameCount();
+    feed(QStringLiteral("d1"), 10, 19);
+    QVERIFY(!m_chart->isFramePending());
+    QTest::qWait(100); // nothing may happen; a short fixed wait is the only way to see "no frame"
+    QCOMPARE(m_chart->frameCount(), framesBefore);
+    QCOMPARE(lineSeries(m_chart->chart()).at(0)->count(), 10);
+    m_chart->setPaused(false);
+    waitForIdleFrame();
+    QCOMPARE(lineSeries(m_chart->chart()).at(0)->count(), 20);
+}
+
+void tst_LiveChartWidget::zoomKeepsPositionWhileDataArrives()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    m_chart->setWindowMinutes(1);
+    feed(QStringLiteral("d1"), 0, 119);
+    waitForIdleFrame();
+    // Drag with the left button across the middle of the plot: zoom in.
+    ChartView *view = m_chart->view();
+    const QRectF plot = m_chart->chart()->plotArea();
+    const int y = int(plot.center().y());
+    const QPoint from(int(plot.left() + plot.width() * 0.4), y);
+    const QPoint to(int(plot.left() + plot.width() * 0.6), y);
+    QSignalSpy following(m_chart, &LiveChartWidget::followingLiveChanged);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
+    QTest::mouseMove(view->viewport(), to);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, to);
+    QCOMPARE(following.size(), 1);
+    QVERIFY(!m_chart->isFollowingLive());
+    const qint64 zoomFrom = m_chart->visibleFromMs();
+    const qint64 zoomTo = m_chart->visibleToMs();
+    QVERIFY(zoomTo - zoomFrom < 60000 * 0.3);
+    QVERIFY(zoomTo - zoomFrom > 60000 * 0.1);
+    waitForIdleFrame();
+    // Data keeps arriving: it is stored and drawn, but the view stays put.
+    feed(QStringLiteral("d1"), 120, 239);
+    waitForIdleFrame();
+    QCOMPARE(m_chart->visibleFromMs(), zoomFrom);
+    QCOMPARE(m_chart->visibleToMs(), zoomTo);
+    QCOMPARE(m_store->pointCount(QStringLiteral("d1")), 240);
+    // Keyboard zoom narrows around the centre, still not following.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_Plus);
+    QVERIFY(m_chart->visibleToMs() - m_chart->visibleFromMs() < zoomTo - zoomFrom);
+    QVERIFY(!m_chart->isFollowingLive());
+}
+
+void tst_LiveChartWidget::panWithTheMouse()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    m_chart->setWindowMinutes(1);
+    feed(QStringLiteral("d1"), 0, 239);
+    waitForIdleFrame();
+    const qint64 span = m_chart->visibleToMs() - m_chart->visibleFromMs();
+    const qint64 before = m_chart->visibleFromMs();
+    ChartView *view = m_chart->view();
+    const QRectF plot = m_chart->chart()->plotArea();
+    const int y = int(plot.center().y());
+    const QPoint start(int(plot.left() + plot.width() * 0.3), y);
+    const QPoint end(int(plot.left() + plot.width() * 0.55), y);
+    QTest::mousePress(view->viewport(), Qt::RightButton, {}, start);
+    QTest::mouseMove(view->viewport(), end);
+    QTest::mouseRelease(view->viewport(), Qt::RightButton, {}, end);
+    // Dragging to the right shows older data by about a quarter of the span.
+    const qint64 moved = before - m_chart->visibleFromMs();
+    QVERIFY2(moved > span * 0.2 && moved < span * 0.3, qPrintable(QString::number(moved)));
+    QCOMPARE(m_chart->visibleToMs() - m_chart->visibleFromMs(), span);
+    QVERIFY(!m_chart->isFollowingLive());
+}
+
+void tst_LiveChartWidget::backToLive()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 99);
+    waitForIdleFrame();
+    QToolButton *liveButton = nullptr;
+    for (QToolButton *b : m_chart->findChildren<QToolButton *>())
+        if (b->text() == QStringLiteral("Back to live"))
+            liveButton = b;
+    QVERIFY(liveButton);
+    QVERIFY(!liveButton->isVisible());
+    m_chart->setVisibleRange(m_t0, m_t0 + 10000);
+    QVERIFY(liveButton->isVisible());
+    feed(QStringLiteral("d1"), 100, 199);
+    waitForIdleFrame();
+    QCOMPARE(m_chart->visibleToMs(), m_t0 + 10000);
+    QTest::mouseClick(liveButton, Qt::LeftButton);
+    QVERIFY(m_chart->isFollowingLive());
+    QVERIFY(!liveButton->isVisible());
+    waitForIdleFrame();
+    QCOMPARE(m_chart->visibleToMs(), m_t0 + 199 * 500);
+    // Double-click is the mouse way back.
+    m_chart->setVisibleRange(m_t0, m_t0 + 10000);
+    QTest::mouseDClick(m_chart->view()->viewport(), Qt::LeftButton, {}, m_chart->view()->rect().center());
+    QVERIFY(m_chart->isFollowingLive());
+}
+
+void tst_LiveChartWidget::windowChoices_data()
+{
+    QTest::addColumn<int>("minutes");
+    for (int m : LiveChartWidget::windowChoicesMinutes())
+        QTest::newRow(qPrintable(QStringLiteral("%1 min").arg(m))) << m;
+}
+
+void tst_LiveChartWidget::windowChoices()
+{
+    QFETCH(int, minutes);
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 199); // 100 s of data
+    QToolButton *button = nullptr;
+    for (QToolButton *b : m_chart->findChildren<QToolButton *>())
+        if (b->text() == QStringLiteral("%1 min").arg(minutes))
+            button = b;
+    QVERIFY(button);
+    m_chart->setVisibleRange(m_t0, m_t0 + 5000); // choosing a window also returns to live
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(m_chart->windowMinutes(), minutes);
+    QVERIFY(m_chart->isFollowingLive());
+    waitForIdleFrame();
+    QCOMPARE(m_chart->visibleToMs() - m_chart->visibleFromMs(), qint64(minutes) * 60000);
+    // Only points inside the window (plus one neighbour to reach the edge) are drawn.
+    const int inWindow = std::min(200, minutes * 120 + 1);
+    const int drawn = lineSeries(m_chart->chart()).at(0)->count();
+    QVERIFY2(drawn >= inWindow && drawn <= inWindow + 1, qPrintable(QString::number(drawn)));
+}
+
+void tst_LiveChartWidget::gapBreaksTheLine()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 19);
+    feed(QStringLiteral("d1"), 40, 59); // 10 s missing
+    waitForIdleFrame();
+    QCOMPARE(nonEmptySeries(m_chart->chart()), 2);
+    const auto gaps = m_chart->view()->gaps();
+    QCOMPARE(gaps.size(), 1);
+    QCOMPARE(gaps.at(0), qMakePair(m_t0 + 19 * 500, m_t0 + 40 * 500));
+    // Both runs share one colour and one legend entry.
+    const QList<QLineSeries *> series = lineSeries(m_chart->chart());
+    QCOMPARE(series.at(0)->color(), series.at(1)->color());
+    // History that fills the gap joins the line again.
+    QList<TelemetryPoint> history;
+    for (int i = 20; i < 40; ++i)
+        history.append(point(QStringLiteral("d1"), m_t0 + i * 500, 40 + i));
+    m_store->mergeHistory(QStringLiteral("d1"), history);
+    waitForIdleFrame();
+    QCOMPARE(nonEmptySeries(m_chart->chart()), 1);
+    QVERIFY(m_chart->view()->gaps().isEmpty());
+}
+
+void tst_LiveChartWidget::csvExport()
+{
+    m_chart->setDevices({QStringLiteral("d1"), QStringLiteral("d2")});
+    feed(QStringLiteral("d1"), 0, 19);
+    feed(QStringLiteral("d2"), 0, 19, 100);
+    waitForIdleFrame();
+    m_chart->setVisibleRange(m_t0 + 1000, m_t0 + 3000); // points 2..6 of each device
+    const QString csv = m_chart->visibleWindowCsv();
+    const QStringList lines = csv.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + 2 * 5);
+    QCOMPARE(lines.at(0), QStringLiteral("timestamp,device,field,value"));
+    QCOMPARE(lines.at(1), QStringLiteral("%1,d1,cpu_temp_c,42").arg(formatTimestamp(m_t0 + 1000)));
+    QCOMPARE(lines.at(10), QStringLiteral("%1,d2,cpu_temp_c,106").arg(formatTimestamp(m_t0 + 3000)));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("window.csv"));
+    QString error;
+    QVERIFY2(m_chart->exportCsv(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), csv);
+    QVERIFY(!m_chart->exportCsv(dir.filePath(QStringLiteral("missing/dir/x.csv")), &error));
+    QVERIFY(error.contains(QStringLiteral("Cannot write")));
+}
+
+void tst_LiveChartWidget::pngExport()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 99);
+    waitForIdleFrame();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("chart.png"));
+    QString error;
+    QVERIFY2(m_chart->exportPng(path, &error), qPrintable(error));
+    QImage image(path);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), m_chart->view()->size() * m_chart->view()->devicePixelRatio());
+    // Not blank: the line's colour is in the picture.
+    const QColor line = lineSeries(m_chart->chart()).at(0)->color();
+    bool found = false;
+    for (int yy = 0; yy < image.height() && !found; ++yy)
+        for (int xx = 0; xx < image.width() && !found; ++xx)
+            found = image.pixelColor(xx, yy) == line;
+    QVERIFY(found);
+}
+
+void tst_LiveChartWidget::valueUnderCursor()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    m_chart->setWindowMinutes(1);
+    feed(QStringLiteral("d1"), 0, 119);
+    waitForIdleFrame();
+    ChartView *view = m_chart->view();
+    const int x = view->widgetXOf(m_t0 + 50 * 500);
+    QTest::mouseMove(view->viewport(), QPoint(x, int(m_chart->chart()->plotArea().center().y())));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->cursorReadout().isEmpty(), kFrameTimeoutMs);
+    QVERIFY2(view->cursorReadout().contains(QStringLiteral("d1  90°C")), qPrintable(view->cursorReadout()));
+}
+
+QTEST_MAIN(tst_LiveChartWidget)
+#include "tst_livechartwidget.moc"

@@ -2,6 +2,8 @@
 
 #include <QTimeZone>
 
+#include <cstdio>
+
 namespace Sightline {
 
 namespace {
@@ -100,7 +102,16 @@ std::optional<QDateTime> parseRfc3339(QStringView text)
 
 QString formatRfc3339Utc(const QDateTime &time)
 {
-    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz'Z'"));
+    // By hand: QDateTime::toString(format) goes through the calendar and
+    // locale machinery, and this runs for every published event.
+    const QDateTime utc = time.toUTC();
+    const QDate date = utc.date();
+    const QTime clock = utc.time();
+    char buffer[32];
+    const int length = std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year(),
+                                     date.month(), date.day(), clock.hour(), clock.minute(), clock.second(),
+                                     clock.msec());
+    return QString::fromLatin1(buffer, length);
 }
 
 } // namespace Sightline

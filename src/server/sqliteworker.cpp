@@ -11,6 +11,7 @@
 #include <atomic>
 
 #include "server/logging.h"
+#include "server/rfc3339.h"
 
 namespace Sightline {
 
@@ -45,20 +46,6 @@ QString placeholders(qsizetype count)
     for (qsizetype i = 0; i < count; ++i)
         marks.append(QStringLiteral("?"));
     return marks.join(QStringLiteral(", "));
-}
-
-StoredEvent eventFromRow(const QSqlQuery &query)
-{
-    StoredEvent event;
-    event.id = query.value(0).toULongLong();
-    event.ts = fromMsecs(query.value(1).toLongLong());
-    event.topic = query.value(2).toString();
-    event.type = query.value(3).toString();
-    event.accountId = query.value(4).toString();
-    event.siteId = query.value(5).toString();
-    event.deviceId = query.value(6).toString();
-    event.data = parseObject(query.value(7).toByteArray());
-    return event;
 }
 
 } // namespace
@@ -106,10 +93,13 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
                        " topic TEXT NOT NULL, type TEXT NOT NULL, account TEXT NOT NULL, site TEXT NOT NULL,"
                        " device TEXT NOT NULL, data TEXT NOT NULL)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS events_ts ON events (ts_ms)"),
+        // A stored point is also its telemetry event: its id is the event id,
+        // received_ms the publish time. The event log is the union of this
+        // table and `events` (alert, device_status), ordered by id; keeping
+        // one row per point halves the write cost of ingest (issue 3 bench).
         QStringLiteral("CREATE TABLE IF NOT EXISTS points (id INTEGER PRIMARY KEY, account TEXT NOT NULL,"
                        " site TEXT NOT NULL, device TEXT NOT NULL, ts_ms INTEGER NOT NULL, seq INTEGER,"
-                       " fields TEXT NOT NULL, event_id INTEGER NOT NULL, received_ms INTEGER NOT NULL,"
-                       " UNIQUE (account, device, seq))"),
+                       " fields TEXT NOT NULL, received_ms INTEGER NOT NULL, UNIQUE (account, device, seq))"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS points_device_ts ON points (account, device, ts_ms)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS points_received ON points (received_ms)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS devices (account TEXT NOT NULL, device TEXT NOT NULL,"
@@ -131,8 +121,10 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
     m_highWater = 0;
     if (query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'last_event_id'")) && query.next())
         m_highWater = query.value(0).toULongLong();
-    if (query.exec(QStringLiteral("SELECT MAX(id) FROM events")) && query.next())
-        m_highWater = qMax<quint64>(m_highWater, query.value(0).toULongLong());
+    for (const QString &sql : {QStringLiteral("SELECT MAX(id) FROM events"), QStringLiteral("SELECT MAX(id) FROM points")}) {
+        if (query.exec(sql) && query.next())
+            m_highWater = qMax<quint64>(m_highWater, query.value(0).toULongLong());
+    }
     *lastEventId = m_highWater;
 
     devices->clear();
@@ -163,9 +155,9 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
         }
         return true;
     };
-    if (!prepare(m_findSeq, QStringLiteral("SELECT event_id FROM points WHERE account = ? AND device = ? AND seq = ?"))
-        || !prepare(m_insertPoint, QStringLiteral("INSERT INTO points (account, site, device, ts_ms, seq, fields,"
-                                                  " event_id, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+    if (!prepare(m_findSeq, QStringLiteral("SELECT id FROM points WHERE account = ? AND device = ? AND seq = ?"))
+        || !prepare(m_insertPoint, QStringLiteral("INSERT OR IGNORE INTO points (id, account, site, device, ts_ms, seq,"
+                                                  " fields, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         || !prepare(m_insertEvent, QStringLiteral("INSERT INTO events (id, ts_ms, topic, type, account, site, device, data)"
                                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
         || !prepare(m_upsertDevice, QStringLiteral("INSERT INTO devices (account, device, site, last_seen_ms, fields)"
@@ -312,47 +304,47 @@ bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QStr
     for (const PointWrite &write : batch.points) {
         const QString &account = write.device.accountId;
         const QString &device = write.device.deviceId;
-        if (write.point.seq) {
-            QSqlQuery &find = *m_findSeq;
-            find.addBindValue(account);
-            find.addBindValue(device);
-            find.addBindValue(*write.point.seq);
-            if (!find.exec()) {
-                *error = find.lastError().text();
-                return false;
-            }
-            if (find.next()) {
-                // API.md: a stored (deviceId, seq) is not stored or published
-                // again; the original event id is returned.
-                result->eventIds.append(find.value(0).toULongLong());
-                result->duplicates.append(true);
-                find.finish();
-                continue;
-            }
-            find.finish();
-        }
+        // INSERT OR IGNORE: the unique (account, device, seq) turns a stored
+        // (deviceId, seq) into "no row", found without a lookup first.
         QSqlQuery &insert = *m_insertPoint;
+        insert.addBindValue(write.event.id);
         insert.addBindValue(account);
         insert.addBindValue(write.device.siteId);
         insert.addBindValue(device);
         insert.addBindValue(write.point.ts.toMSecsSinceEpoch());
         insert.addBindValue(write.point.seq ? QVariant(*write.point.seq) : QVariant(QMetaType::fromType<qint64>()));
         insert.addBindValue(compactJson(write.point.fields));
-        insert.addBindValue(write.event.id);
-        insert.addBindValue(write.receivedAt.toMSecsSinceEpoch());
+        insert.addBindValue(write.event.ts.toMSecsSinceEpoch());
         if (!insert.exec()) {
             *error = insert.lastError().text();
             return false;
         }
-        if (!insertEvent(write.event, error))
-            return false;
+        if (insert.numRowsAffected() == 0) {
+            // API.md: a stored (deviceId, seq) is not stored or published
+            // again; the original event id is returned.
+            QSqlQuery &find = *m_findSeq;
+            find.addBindValue(account);
+            find.addBindValue(device);
+            find.addBindValue(write.point.seq ? QVariant(*write.point.seq) : QVariant(QMetaType::fromType<qint64>()));
+            if (!find.exec() || !find.next()) {
+                *error = find.lastError().text().isEmpty() ? QStringLiteral("point %1 was neither stored nor found")
+                                                                 .arg(write.event.id)
+                                                           : find.lastError().text();
+                return false;
+            }
+            result->eventIds.append(find.value(0).toULongLong());
+            result->duplicates.append(true);
+            find.finish();
+            continue;
+        }
+        m_highWater = qMax(m_highWater, write.event.id);
         result->eventIds.append(write.event.id);
         result->duplicates.append(false);
 
         const QString key = deviceKey(account, device);
         Touched &entry = touched[key];
         entry.siteId = write.device.siteId;
-        entry.lastSeenMs = qMax(entry.lastSeenMs, write.receivedAt.toMSecsSinceEpoch());
+        entry.lastSeenMs = qMax(entry.lastSeenMs, write.event.ts.toMSecsSinceEpoch());
         QSet<QString> &names = m_deviceFields[key];
         for (auto it = write.point.fields.begin(); it != write.point.fields.end(); ++it) {
             if (!names.contains(it.key())) {
@@ -391,25 +383,53 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
         emit eventsRead(requestId, page);
         return;
     }
-    QString sql = QStringLiteral("SELECT id, ts_ms, topic, type, account, site, device, data FROM events"
-                                 " WHERE id > ? AND account = ?");
-    QVariantList values{eventQuery.afterId, eventQuery.accountId};
-    auto addIn = [&sql, &values](const char *column, const QStringList &list) {
-        if (list.isEmpty())
-            return;
-        sql += QStringLiteral(" AND ") + QLatin1String(column) + QStringLiteral(" IN (") + placeholders(list.size())
-            + QLatin1Char(')');
-        for (const QString &item : list)
-            values.append(item);
+    // The log is `events` (alert, device_status) plus `points` (each point is
+    // its telemetry event); both are read by id range and merged by id.
+    const QString telemetry = QStringLiteral("telemetry");
+    const bool wantTelemetry = eventQuery.types.isEmpty() || eventQuery.types.contains(telemetry);
+
+    QVariantList values;
+    auto filters = [&values, &eventQuery](const QString &timeColumn) {
+        QString where = QStringLiteral(" WHERE id > ? AND account = ?");
+        values.append(eventQuery.afterId);
+        values.append(eventQuery.accountId);
+        auto addIn = [&where, &values](const char *column, const QStringList &list) {
+            if (list.isEmpty())
+                return;
+            where += QStringLiteral(" AND ") + QLatin1String(column) + QStringLiteral(" IN (")
+                + placeholders(list.size()) + QLatin1Char(')');
+            for (const QString &item : list)
+                values.append(item);
+        };
+        addIn("site", eventQuery.sites);
+        addIn("device", eventQuery.devices);
+        if (eventQuery.since) {
+            where += QStringLiteral(" AND ") + timeColumn + QStringLiteral(" >= ?");
+            values.append(eventQuery.since->toMSecsSinceEpoch());
+        }
+        return where;
     };
-    addIn("site", eventQuery.sites);
-    addIn("device", eventQuery.devices);
-    addIn("type", eventQuery.types);
-    if (eventQuery.since) {
-        sql += QStringLiteral(" AND ts_ms >= ?");
-        values.append(eventQuery.since->toMSecsSinceEpoch());
+    QStringList parts;
+    {
+        QString part = QStringLiteral("SELECT * FROM (SELECT id, ts_ms, type, account, site, device, data,"
+                                      " NULL AS device_ts, NULL AS seq, NULL AS fields, 0 AS from_points FROM events")
+            + filters(QStringLiteral("ts_ms"));
+        if (!eventQuery.types.isEmpty()) {
+            part += QStringLiteral(" AND type IN (") + placeholders(eventQuery.types.size()) + QLatin1Char(')');
+            for (const QString &type : eventQuery.types)
+                values.append(type);
+        }
+        part += QStringLiteral(" ORDER BY id LIMIT ?)");
+        values.append(eventQuery.limit + 1);
+        parts.append(part);
     }
-    sql += QStringLiteral(" ORDER BY id LIMIT ?");
+    if (wantTelemetry) {
+        parts.append(QStringLiteral("SELECT * FROM (SELECT id, received_ms, 'telemetry', account, site, device, NULL,"
+                                    " ts_ms, seq, fields, 1 FROM points")
+                     + filters(QStringLiteral("received_ms")) + QStringLiteral(" ORDER BY id LIMIT ?)"));
+        values.append(eventQuery.limit + 1);
+    }
+    const QString sql = parts.join(QStringLiteral(" UNION ALL ")) + QStringLiteral(" ORDER BY 1 LIMIT ?");
     values.append(eventQuery.limit + 1);
 
     QSqlQuery query(m_db);
@@ -427,10 +447,32 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
             page.hasMore = true;
             break;
         }
-        page.events.append(eventFromRow(query));
+        StoredEvent event;
+        event.id = query.value(0).toULongLong();
+        event.ts = fromMsecs(query.value(1).toLongLong());
+        event.type = query.value(2).toString();
+        event.accountId = query.value(3).toString();
+        event.siteId = query.value(4).toString();
+        event.deviceId = query.value(5).toString();
+        event.topic = DeviceRecord{event.accountId, event.siteId, event.deviceId}.topic();
+        if (query.value(10).toInt() == 1) {
+            // The same data the hub published live (IngestService).
+            event.data = QJsonObject{
+                {QStringLiteral("deviceId"), event.deviceId},
+                {QStringLiteral("ts"), formatRfc3339Utc(fromMsecs(query.value(7).toLongLong()))},
+                {QStringLiteral("fields"), parseObject(query.value(9).toByteArray())},
+            };
+            if (!query.value(8).isNull())
+                event.data.insert(QStringLiteral("seq"), double(query.value(8).toLongLong()));
+        } else {
+            event.data = parseObject(query.value(6).toByteArray());
+        }
+        page.events.append(event);
     }
     query.finish();
-    if (query.exec(QStringLiteral("SELECT MIN(id) FROM events")) && query.next())
+    if (query.exec(QStringLiteral("SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM events UNION ALL"
+                                  " SELECT MIN(id) FROM points)"))
+        && query.next())
         page.oldestRetainedId = query.value(0).toULongLong();
     page.ok = true;
     emit eventsRead(requestId, page);

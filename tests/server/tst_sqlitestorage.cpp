@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "server/rfc3339.h"
 #include "server/sqlitestorage.h"
 #include "support/tempdir.h"
 
@@ -89,6 +90,8 @@ private Q_SLOTS:
     void callbackComesAfterDurableCommit();
     void eventRangeRead_data();
     void eventRangeRead();
+    void pointsAreTheTelemetryEventsOfTheLog_data();
+    void pointsAreTheTelemetryEventsOfTheLog();
     void highWaterSurvivesPurgeAndRestart();
     void retentionPurge();
     void deviceStatesSurviveRestart();
@@ -343,6 +346,66 @@ void tst_SqliteStorage::eventRangeRead()
     QCOMPARE(first.ts, now);
     QCOMPARE(first.data.value(QStringLiteral("n")).toDouble(), double(first.id));
     QVERIFY(first.topic.startsWith(QStringLiteral("account:") + account + QStringLiteral("/site:")));
+}
+
+void tst_SqliteStorage::pointsAreTheTelemetryEventsOfTheLog_data()
+{
+    QTest::addColumn<QStringList>("types");
+    QTest::addColumn<quint64>("afterId");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QList<quint64>>("expected");
+    QTest::newRow("all types merged by id") << QStringList() << quint64(0) << 100 << QList<quint64>{1, 2, 3, 4, 5};
+    QTest::newRow("telemetry only") << QStringList{QStringLiteral("telemetry")} << quint64(0) << 100
+                                    << QList<quint64>{2, 4};
+    QTest::newRow("alerts only") << QStringList{QStringLiteral("alert")} << quint64(0) << 100 << QList<quint64>{1, 5};
+    QTest::newRow("alerts and telemetry after 2")
+        << QStringList{QStringLiteral("alert"), QStringLiteral("telemetry")} << quint64(2) << 100 << QList<quint64>{4, 5};
+    QTest::newRow("limit across both tables") << QStringList() << quint64(1) << 3 << QList<quint64>{2, 3, 4};
+}
+
+void tst_SqliteStorage::pointsAreTheTelemetryEventsOfTheLog()
+{
+    QFETCH(QStringList, types);
+    QFETCH(quint64, afterId);
+    QFETCH(int, limit);
+    QFETCH(QList<quint64>, expected);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    WriteBatch batch;
+    PointWrite two = makePoint(2, kDevice, 7, now.addMSecs(-1500), 42);
+    two.event.data = QJsonObject{{QStringLiteral("deviceId"), kDevice.deviceId},
+                                 {QStringLiteral("ts"), formatRfc3339Utc(two.point.ts)},
+                                 {QStringLiteral("seq"), 7},
+                                 {QStringLiteral("fields"), two.point.fields}};
+    two.event.ts = now;
+    batch.points = {two, makePoint(4, kDevice, std::nullopt, now)};
+    batch.events = {makeEvent(1, kDevice, QStringLiteral("alert"), now),
+                    makeEvent(3, kDevice, QStringLiteral("device_status"), now),
+                    makeEvent(5, kDevice, QStringLiteral("alert"), now)};
+    QVERIFY(writeAndWait(*m_storage, batch).ok);
+    EventQuery query;
+    query.accountId = kDevice.accountId;
+    query.types = types;
+    query.afterId = afterId;
+    query.limit = limit;
+    const EventPage page = readEventsAndWait(*m_storage, query);
+    QVERIFY2(page.ok, qPrintable(page.error));
+    QList<quint64> ids;
+    for (const StoredEvent &event : page.events) {
+        ids.append(event.id);
+        QCOMPARE(event.topic, kDevice.topic());
+        if (event.id == 2) {
+            // A point read back as an event is what the hub published.
+            QCOMPARE(event.type, QStringLiteral("telemetry"));
+            QCOMPARE(event.ts, two.event.ts);
+            QCOMPARE(event.data, two.event.data);
+            QCOMPARE(event.toJson(), two.event.toJson());
+        }
+        if (event.id == 4)
+            QVERIFY(!event.data.contains(QStringLiteral("seq")));
+    }
+    QCOMPARE(ids, expected);
+    QCOMPARE(page.hasMore, expected.size() == limit);
+    QCOMPARE(page.oldestRetainedId, quint64(1));
 }
 
 void tst_SqliteStorage::highWaterSurvivesPurgeAndRestart()

@@ -7,6 +7,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -15,6 +16,7 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimer>
 
 #include <csignal>
 
@@ -24,6 +26,7 @@ namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
+constexpr int kDrainTimeoutMs = 5000;
 
 const char kDemoAccount[] = "demo";
 const char kDemoSite[] = "lab";
@@ -146,9 +149,19 @@ int serveUntilSignalled(const ServerConfig &config, QTextStream &out, QTextStrea
     out << "listening on " << server.url().toString() << '\n';
     out.flush();
 
+    // Graceful shutdown: stop accepting, let both halves answer and flush
+    // what they acknowledged, then keep the event loop running until every
+    // byte already written to a connection has left (at most kDrainTimeoutMs),
+    // and exit 0.
     QObject::connect(&signals_, &SignalWatcher::signalReceived, &server, [&server](int) {
         server.shutdown();
-        QCoreApplication::quit();
+        auto *drain = new QTimer(&server);
+        const QDeadlineTimer deadline(kDrainTimeoutMs);
+        QObject::connect(drain, &QTimer::timeout, &server, [&server, deadline] {
+            if (server.pendingWriteBytes() == 0 || deadline.hasExpired())
+                QCoreApplication::quit();
+        });
+        drain->start(10);
     });
     const int status = QCoreApplication::exec();
     server.shutdown();

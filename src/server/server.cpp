@@ -7,6 +7,7 @@
 #include "server/streamendpoint.h"
 #include "server/telemetryapi.h"
 
+#include <QAbstractSocket>
 #include <QDateTime>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -194,6 +195,16 @@ void Server::shutdown()
         m_stream->shutdown(); // every stream gets `system` `shutdown`
     if (m_telemetry)
         m_telemetry->shutdown();
+}
+
+qint64 Server::pendingWriteBytes() const
+{
+    qint64 pending = 0;
+    for (const QAbstractSocket *socket : findChildren<QAbstractSocket *>()) {
+        if (socket->state() == QAbstractSocket::ConnectedState)
+            pending += socket->bytesToWrite();
+    }
+    return pending;
 }
 
 bool Server::isListening() const

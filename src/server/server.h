@@ -49,6 +49,12 @@ public:
     // what is pending and flush storage. Idempotent; the destructor calls it.
     void shutdown();
 
+    // Bytes accepted for sending but not yet handed to the kernel, over
+    // every open connection. After shutdown() the caller lets the event loop
+    // run until this is 0 (or a deadline), so last answers and the streams'
+    // `shutdown` events reach the clients before the process exits.
+    qint64 pendingWriteBytes() const;
+
     bool isListening() const;
     QHostAddress address() const;
     quint16 port() const; // the real port, also when 0 was asked for

@@ -16,41 +16,99 @@ namespace Sightline {
 
 namespace {
 
-// The first CR or LF in [p, end), or `end`. This scan is the parser's inner
-// loop over data bytes, hence 16 bytes at a time where SSE2 exists (always on
-// x86-64).
-const char *findLineEnd(const char *p, const char *end)
+// Lines at least this long are moved, not copied, into the data buffer.
+constexpr qsizetype kStealLineMinimum = 4096;
+// A completed line this long makes the next long line reserve as much up front.
+constexpr qsizetype kLongLine = 64 * 1024;
+// A kept partial-line buffer larger than this is given back after use.
+constexpr qsizetype kKeptLineCapacity = 256 * 1024;
+
+// The first CR or LF in [p, end), or `end`. Also sets *nonAscii when a byte
+// >= 0x80 comes before it, so that all-ASCII lines (the common case) skip
+// UTF-8 validation. This scan is the parser's inner loop over data bytes,
+// hence 16 bytes at a time where SSE2 exists (always on x86-64).
+const char *findLineEnd(const char *p, const char *end, bool *nonAscii)
 {
+    unsigned high = 0;
 #ifdef __SSE2__
     const __m128i cr = _mm_set1_epi8('\r');
     const __m128i lf = _mm_set1_epi8('\n');
     while (end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-        const int mask =
-                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-        if (mask != 0)
-            return p + __builtin_ctz(static_cast<unsigned>(mask));
+        const auto eolMask = static_cast<unsigned>(
+                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+        const auto highMask = static_cast<unsigned>(_mm_movemask_epi8(v));
+        if (eolMask != 0) {
+            const unsigned at = unsigned(__builtin_ctz(eolMask));
+            high |= highMask & ((1u << at) - 1);
+            p += at;
+            if (high)
+                *nonAscii = true;
+            return p;
+        }
+        high |= highMask;
         p += 16;
     }
 #endif
-    while (p < end && *p != '\r' && *p != '\n')
-        ++p;
+    for (; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '\r' || c == '\n')
+            break;
+        high |= c & 0x80u;
+    }
+    if (high)
+        *nonAscii = true;
     return p;
 }
 
-bool equals(QByteArrayView a, const char (&literal)[5])
+// A field value as a QString; `nonAscii` false means plain ASCII.
+QString valueToString(QByteArrayView value, bool nonAscii)
 {
-    return a.size() == 4 && std::memcmp(a.data(), literal, 4) == 0;
+    return nonAscii ? Utf8::toString(value) : QString::fromLatin1(value);
 }
 
-bool equals(QByteArrayView a, const char (&literal)[6])
+enum class Field { Ignored, Data, Event, Id, Retry };
+
+// 9.2.6 splits a line at its first colon into field name and value (minus one
+// leading space) and then ignores every name but four. A known name has no
+// colon in it, so a line holds a known field exactly when it is that name
+// alone or that name followed by a colon: no search for the colon is needed.
+// Everything else (comments, which start with a colon, and unknown names,
+// including any with invalid UTF-8) is Field::Ignored. The colon and the space
+// are ASCII, so working on bytes before decoding gives the same result.
+template<qsizetype N>
+bool splitKnownField(QByteArrayView line, const char (&name)[N], QByteArrayView *value)
 {
-    return a.size() == 5 && std::memcmp(a.data(), literal, 5) == 0;
+    constexpr qsizetype kLength = N - 1;
+    if (line.size() < kLength || std::memcmp(line.data(), name, kLength) != 0)
+        return false;
+    if (line.size() == kLength) {
+        *value = QByteArrayView();
+        return true;
+    }
+    if (line[kLength] != ':')
+        return false;
+    QByteArrayView rest = line.sliced(kLength + 1);
+    if (!rest.isEmpty() && rest.front() == ' ')
+        rest = rest.sliced(1);
+    *value = rest;
+    return true;
 }
 
-bool equals(QByteArrayView a, const char (&literal)[3])
+Field splitField(QByteArrayView line, QByteArrayView *value)
 {
-    return a.size() == 2 && std::memcmp(a.data(), literal, 2) == 0;
+    switch (line.front()) {
+    case 'd':
+        return splitKnownField(line, "data", value) ? Field::Data : Field::Ignored;
+    case 'e':
+        return splitKnownField(line, "event", value) ? Field::Event : Field::Ignored;
+    case 'i':
+        return splitKnownField(line, "id", value) ? Field::Id : Field::Ignored;
+    case 'r':
+        return splitKnownField(line, "retry", value) ? Field::Retry : Field::Ignored;
+    default:
+        return Field::Ignored;
+    }
 }
 
 // "retry": only ASCII digits (we also require at least one: an empty value is
@@ -151,10 +209,6 @@ void SseParser::feed(QByteArrayView bytes, Handler &handler)
     consume(p, end, handler);
 }
 
-bool SseParser::wouldExceedLimit(qsizetype pendingLineBytes) const
-{
-    return pendingLineBytes > m_maxEventSize - m_data.size();
-}
 
 void SseParser::consume(const char *p, const char *const end, Handler &handler)
 {
@@ -167,7 +221,8 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
                 continue;
             }
         }
-        const char *const eol = findLineEnd(p, end);
+        bool nonAscii = false;
+        const char *const eol = findLineEnd(p, end, &nonAscii);
 
         if (m_skipping) {
             // After EventTooLarge: drop lines unread until a blank one.
@@ -195,7 +250,10 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
                 m_skippedLineHasBytes = true;
                 return;
             }
+            if (m_line.isEmpty() && m_lastLongLine > m_line.capacity() && end - p >= 4096)
+                m_line.reserve(qMin(m_lastLongLine, m_maxEventSize));
             m_line.append(p, end - p);
+            m_lineNonAscii = m_lineNonAscii || nonAscii;
             return;
         }
 
@@ -205,66 +263,65 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
             if (wouldExceedLimit(line.size()))
                 raiseTooLarge(handler);
             else
-                processLine(line, handler);
+                processLine(line, nonAscii, nullptr, handler);
         } else {
             m_line.append(p, eol - p);
+            const bool lineNonAscii = m_lineNonAscii || nonAscii;
+            m_lineNonAscii = false;
+            if (m_line.size() >= kLongLine)
+                m_lastLongLine = m_line.size();
             if (wouldExceedLimit(m_line.size()))
                 raiseTooLarge(handler);
             else
-                processLine(m_line, handler);
-            // Keep a modest buffer for the next partial line; give back a big one.
-            if (m_line.capacity() > 256 * 1024)
+                processLine(m_line, lineNonAscii, &m_line, handler);
+            // Keep a modest buffer for the next partial line; give back a big
+            // one (unless appendData() already took it over).
+            if (m_line.capacity() > kKeptLineCapacity)
                 m_line = QByteArray();
-            else
+            else if (!m_line.isNull())
                 m_line.resize(0);
         }
         p = eol + 1;
     }
 }
 
-void SseParser::processLine(QByteArrayView line, Handler &handler)
+void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner,
+                            Handler &handler)
 {
     // 9.2.6: a blank line dispatches the event.
     if (line.isEmpty()) {
         dispatch(handler);
         return;
     }
-    // Field and value split at the first colon; a line starting with one is a
-    // comment. The colon and the space are ASCII, so splitting the bytes
-    // before decoding gives the same result as splitting the decoded text.
-    const void *colon = std::memchr(line.data(), ':', size_t(line.size()));
-    QByteArrayView field = line;
     QByteArrayView value;
-    if (colon) {
-        const qsizetype at = static_cast<const char *>(colon) - line.data();
-        if (at == 0)
-            return;
-        field = line.first(at);
-        value = line.sliced(at + 1);
-        if (!value.isEmpty() && value.front() == ' ')
-            value = value.sliced(1);
-    }
-
-    // Field names containing invalid UTF-8 match none of these and are
-    // ignored like any unknown field.
-    if (equals(field, "data")) {
-        appendData(value, handler);
-    } else if (equals(field, "event")) {
+    const Field field = splitField(line, &value);
+    if (field == Field::Data) {
+        appendData(value, nonAscii, owner, handler);
+    } else if (field == Field::Event) {
+        // The buffer is either empty or the cached decoded value, so an
+        // unchanged type costs neither a decode nor a string copy per event.
         if (value.isEmpty()) {
-            m_eventType.clear();
-        } else if (value == QByteArrayView(m_typeCacheRaw)) {
-            m_eventType = m_typeCache;
+            m_hasEventType = false;
         } else {
-            m_typeCache = Utf8::toString(value);
-            m_typeCacheRaw = value.toByteArray();
-            m_eventType = m_typeCache;
+            if (value != QByteArrayView(m_typeCacheRaw)) {
+                m_typeCache = valueToString(value, nonAscii);
+                m_typeCacheRaw = value.toByteArray();
+            }
+            m_hasEventType = true;
         }
-    } else if (equals(field, "id")) {
+    } else if (field == Field::Id) {
         // U+0000 only ever comes from a 0x00 byte. (memchr must not see the
         // null pointer of an empty view: found by fuzz/.)
-        if (value.isEmpty() || !std::memchr(value.data(), '\0', size_t(value.size())))
-            m_lastEventIdBuffer = Utf8::toString(value);
-    } else if (equals(field, "retry")) {
+        if (value.isEmpty() || !std::memchr(value.data(), '\0', size_t(value.size()))) {
+            // The last event ID string keeps the old value until the next
+            // blank line (see dispatch()).
+            if (m_lastEventIdIsBuffer) {
+                m_lastEventId = std::move(m_lastEventIdBuffer);
+                m_lastEventIdIsBuffer = false;
+            }
+            m_lastEventIdBuffer = valueToString(value, nonAscii);
+        }
+    } else if (field == Field::Retry) {
         qint64 milliseconds = 0;
         if (parseRetry(value, &milliseconds)) {
             m_retryHint = milliseconds;
@@ -273,19 +330,27 @@ void SseParser::processLine(QByteArrayView line, Handler &handler)
     }
 }
 
-void SseParser::appendData(QByteArrayView value, Handler &handler)
+void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner,
+                           Handler &handler)
 {
     // The data buffer is kept without its final LF: an LF goes in *between*
     // values, which is the same as the spec's "append value, append LF" and
     // then "remove the last LF" at dispatch, without reallocating twice.
     const qsizetype separator = m_hasData ? 1 : 0;
-    const qsizetype validLength = Utf8::validPrefixLength(value);
-    if (validLength == value.size()) {
+    if (!nonAscii || Utf8::isValid(value)) {
         if (wouldExceedLimit(separator + value.size())) {
             raiseTooLarge(handler);
             return;
         }
-        if (!m_hasData) {
+        if (!m_hasData && owner && value.size() >= kStealLineMinimum) {
+            // A long first data line in the carried-over line buffer: take the
+            // buffer over and drop the "data: " in front, which Qt 6 does in
+            // O(1) by moving the start pointer, instead of copying the value.
+            const qsizetype offset = value.data() - owner->constData();
+            m_data = std::move(*owner);
+            *owner = QByteArray();
+            m_data.remove(0, offset);
+        } else if (!m_hasData) {
             m_data = value.toByteArray();
         } else {
             m_data.reserve(m_data.size() + 1 + value.size());
@@ -311,21 +376,20 @@ void SseParser::dispatch(Handler &handler)
 {
     // Step 1: the last event ID string follows the buffer at every blank
     // line, also when nothing is dispatched.
-    m_lastEventId = m_lastEventIdBuffer;
+    // (Kept as a flag: the string *is* the buffer until an id field changes it.)
+    m_lastEventIdIsBuffer = true;
     // Step 2: no data, no event; the event type buffer is reset all the same.
     if (!m_hasData) {
-        m_eventType.clear();
+        m_hasEventType = false;
         return;
     }
     // Steps 3-7 (step 3, removing the final LF, is implicit: see appendData).
     static const QString kMessage = QStringLiteral("message");
-    SseEvent event;
-    event.type = m_eventType.isEmpty() ? kMessage : m_eventType;
-    event.data = std::move(m_data);
-    event.lastEventId = m_lastEventId;
+    SseEvent event { m_hasEventType ? m_typeCache : kMessage, std::move(m_data),
+                     m_lastEventIdBuffer };
     m_data = QByteArray();
     m_hasData = false;
-    m_eventType.clear();
+    m_hasEventType = false;
     handler.handleEvent(std::move(event));
 }
 
@@ -333,7 +397,7 @@ void SseParser::raiseTooLarge(Handler &handler)
 {
     m_data = QByteArray();
     m_hasData = false;
-    m_eventType.clear();
+    m_hasEventType = false;
     m_skipping = true;
     m_skippedLineHasBytes = false;
     m_error = Error::EventTooLarge;

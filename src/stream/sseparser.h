@@ -77,7 +77,7 @@ public:
     // The event source's last event ID string: set from the last event ID
     // buffer at every blank line, whether an event was dispatched or not.
     // This is the value to send as Last-Event-ID when reconnecting.
-    QString lastEventId() const { return m_lastEventId; }
+    QString lastEventId() const { return m_lastEventIdIsBuffer ? m_lastEventIdBuffer : m_lastEventId; }
     // The reconnection time in milliseconds set by the latest valid `retry:`
     // field, or -1 if the stream has sent none.
     qint64 retryHint() const { return m_retryHint; }
@@ -96,14 +96,21 @@ public:
 
 private:
     void consume(const char *p, const char *end, Handler &handler);
-    void processLine(QByteArrayView line, Handler &handler);
-    void appendData(QByteArrayView value, Handler &handler);
+    // `nonAscii`: the line has a byte >= 0x80 (else no UTF-8 check is needed).
+    // `owner`: the buffer `line` lies in, which appendData() may take over.
+    void processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, Handler &handler);
+    void appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, Handler &handler);
     void dispatch(Handler &handler);
     void raiseTooLarge(Handler &handler);
-    bool wouldExceedLimit(qsizetype pendingLineBytes) const;
+    bool wouldExceedLimit(qsizetype pendingLineBytes) const
+    {
+        return pendingLineBytes > m_maxEventSize - m_data.size();
+    }
 
     // Stream position state.
     QByteArray m_line; // an unfinished line carried over from the previous chunk
+    bool m_lineNonAscii = false; // m_line has a byte >= 0x80
+    qsizetype m_lastLongLine = 0; // size of the last long line, to reserve for the next
     char m_bomProbe[3] = {};
     int m_bomProbeSize = 0;
     bool m_atStreamStart = true; // the BOM check is not decided yet
@@ -114,12 +121,13 @@ private:
     // The standard's buffers.
     QByteArray m_data; // data buffer without its final LF (valid UTF-8)
     bool m_hasData = false; // the data buffer is non-empty (at least one data field)
-    QString m_eventType; // event type buffer
+    bool m_hasEventType = false; // event type buffer: m_typeCache if set, else empty
     QString m_lastEventIdBuffer;
-    QString m_lastEventId; // the event source's last event ID string
+    QString m_lastEventId; // the event source's last event ID string...
+    bool m_lastEventIdIsBuffer = true; // ...unless it equals the buffer (the usual case)
     qint64 m_retryHint = -1;
 
-    // Avoids re-decoding an unchanged `event:` value for every event.
+    // The last non-empty `event:` value, raw and decoded.
     QByteArray m_typeCacheRaw;
     QString m_typeCache;
 

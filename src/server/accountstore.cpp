@@ -72,30 +72,47 @@ bool exec(QSqlQuery &query, QString *error)
     return false;
 }
 
-// Commits on success, rolls back when it goes out of scope uncommitted.
+// A write transaction: commits on commit(), rolls back when it goes out of
+// scope uncommitted. BEGIN IMMEDIATE takes the write lock up front (waiting
+// up to the busy timeout for another process's writer); a deferred BEGIN
+// that reads first and writes later could instead fail at once with
+// SQLITE_BUSY when an admin command writes at the same moment.
 class Transaction
 {
 public:
     explicit Transaction(QSqlDatabase db)
         : m_db(db)
-        , m_open(m_db.transaction())
     {
+        QSqlQuery begin(m_db);
+        m_open = begin.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (!m_open)
+            qCWarning(lcServerAuth) << "accounts database: cannot begin:" << begin.lastError().text();
     }
     ~Transaction()
     {
-        if (m_open)
-            m_db.rollback();
+        if (m_open) {
+            QSqlQuery rollback(m_db);
+            rollback.exec(QStringLiteral("ROLLBACK"));
+        }
     }
     bool isOpen() const { return m_open; }
     bool commit()
     {
+        if (!m_open)
+            return false;
         m_open = false;
-        return m_db.commit();
+        QSqlQuery commit(m_db);
+        if (commit.exec(QStringLiteral("COMMIT")))
+            return true;
+        qCWarning(lcServerAuth) << "accounts database: cannot commit:" << commit.lastError().text();
+        QSqlQuery rollback(m_db);
+        rollback.exec(QStringLiteral("ROLLBACK"));
+        return false;
     }
 
 private:
     QSqlDatabase m_db;
-    bool m_open;
+    bool m_open = false;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "device/deliverybackoff.h"
 
+#include <QLocale>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -63,7 +64,11 @@ std::optional<int> DeliveryBackoff::parseRetryAfter(const QByteArray &value, con
         return int(std::min<qint64>(seconds * 1000, kMaxRetryAfterMs));
     }
     // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
-    const QDateTime date = QDateTime::fromString(QString::fromLatin1(text), Qt::RFC2822Date);
+    // Qt's RFC2822Date reading refuses the "GMT" zone name HTTP uses, so
+    // read the fixed English layout with the C locale.
+    QDateTime date = QLocale::c().toDateTime(QString::fromLatin1(text),
+                                             QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    date.setTimeSpec(Qt::UTC);
     if (!date.isValid())
         return std::nullopt;
     const qint64 ms = now.msecsTo(date);

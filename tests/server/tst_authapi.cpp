@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Sightline;
@@ -81,6 +82,7 @@ private Q_SLOTS:
     void throttlesPerUserWithRetryAfter();
     void throttlesPerAddressWithRetryAfter();
     void successesDoNotCount();
+    void clientGoneBeforeAnswerIsHarmless();
 
 private:
     std::unique_ptr<TestServer> m_server;
@@ -468,6 +470,33 @@ void tst_AuthApi::successesDoNotCount()
     for (int i = 0; i < 4; ++i)
         QCOMPARE(m_http.post(server.url(kLogin), credentials("alice", "nope")).status, 401);
     QCOMPARE(m_http.post(server.url(kLogin), credentials("alice", "wonderland")).status, 200);
+}
+
+// The password check runs on a worker; a client that hangs up meanwhile must
+// not crash the server or leave anything behind.
+void tst_AuthApi::clientGoneBeforeAnswerIsHarmless()
+{
+    const auto failures = [this] {
+        const QByteArray metrics = m_server->server()->auth()->metricsText();
+        const QByteArray prefix = "sightline_auth_logins_total{result=\"failure\"} ";
+        const qsizetype at = metrics.indexOf(prefix);
+        return at < 0 ? -1 : metrics.mid(at + prefix.size()).split('\n').first().toInt();
+    };
+    const int before = failures();
+    QVERIFY(before >= 0);
+    for (int i = 0; i < 3; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket.waitForConnected(10000));
+        const QByteArray body = credentials("bob", "wrong");
+        socket.write("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        QVERIFY(socket.waitForBytesWritten(10000));
+        socket.abort();
+    }
+    // All three checks finished (and counted) although nobody was listening.
+    QTRY_COMPARE_WITH_TIMEOUT(failures(), before + 3, 60000);
+    QCOMPARE(m_http.post(m_server->url(kLogin), credentials("bob", "builder")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(tst_AuthApi)

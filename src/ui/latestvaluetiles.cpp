@@ -14,8 +14,8 @@ namespace Sightline {
 
 namespace {
 
-constexpr int kTileWidth = 150;
-constexpr int kTileHeight = 74;
+constexpr int kTileWidth = 156;
+constexpr int kTileHeight = 68;
 
 class TileDelegate : public QStyledItemDelegate
 {
@@ -106,7 +106,7 @@ LatestValueTiles::~LatestValueTiles() = default;
 
 QSize LatestValueTiles::sizeHint() const
 {
-    return QSize(kTileWidth * 4, kTileHeight + 8);
+    return QSize(kTileWidth * 4, kTileHeight * 2 + 4);
 }
 
 } // namespace Sightline

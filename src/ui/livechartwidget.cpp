@@ -63,6 +63,8 @@ LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
     m_axisX->setTickCount(7);
+    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisY->setTickCount(6);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
     m_chart->addAxis(m_axisY, Qt::AlignLeft);
@@ -188,6 +190,7 @@ void LiveChartWidget::setWindowMinutes(int minutes)
         return;
     m_windowMinutes = minutes;
     m_axisX->setFormat(minutes <= 5 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
+    m_axisNeedsRelayout = true;
     // Picking a window means "show me the last N minutes": follow live again.
     setFollowing(true);
     Q_EMIT windowMinutesChanged(minutes);
@@ -361,6 +364,14 @@ void LiveChartWidget::renderFrame()
     m_axisY->setRange(yMin, yMax);
     m_axisY->applyNiceNumbers();
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs), QDateTime::fromMSecsSinceEpoch(m_toMs));
+    if (m_axisNeedsRelayout && isVisible()) {
+        // Qt Charts 6.4 can lay the date-time axis out with no room for its
+        // labels when the chart was first laid out before it got its range;
+        // toggling the labels makes it measure them again.
+        m_axisX->setLabelsVisible(false);
+        m_axisX->setLabelsVisible(true);
+        m_axisNeedsRelayout = false;
+    }
     m_view->setXRange(m_fromMs, m_toMs);
     m_view->setGaps(gapBands);
     if (m_devices.isEmpty())
@@ -511,6 +522,13 @@ void LiveChartWidget::applyPalette()
         axis->setGridLineColor(grid);
         axis->setLinePenColor(axisLine);
     }
+}
+
+void LiveChartWidget::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_axisNeedsRelayout = true;
+    scheduleFrame();
 }
 
 void LiveChartWidget::changeEvent(QEvent *event)

@@ -84,6 +84,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void scheduleFrame();
@@ -119,6 +120,7 @@ private:
     bool m_paused = false;
     bool m_following = true;
     bool m_dirty = false;
+    bool m_axisNeedsRelayout = true;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 0;
     int m_frameCount = 0;

@@ -84,7 +84,7 @@ MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
     m_rightSplitter->setStretchFactor(0, 0);
     m_rightSplitter->setStretchFactor(1, 1);
     m_rightSplitter->setStretchFactor(2, 0);
-    m_rightSplitter->setSizes({110, 420, 170});
+    m_rightSplitter->setSizes({164, 400, 170});
 
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->setChildrenCollapsible(false);

@@ -1,0 +1,262 @@
+#include "telemetry/alerttablemodel.h"
+#include "telemetry/devicelistmodel.h"
+#include "telemetry/latestvaluesmodel.h"
+#include "telemetry/seriesstore.h"
+#include "ui/alertnotifier.h"
+#include "ui/connectionbanner.h"
+#include "ui/devicelistview.h"
+#include "ui/livechartwidget.h"
+#include "ui/mainwindow.h"
+#include "ui/statusfields.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace Sightline;
+
+namespace {
+
+constexpr int kUiTimeoutMs = 10000;
+
+struct Fixture
+{
+    SeriesStore series;
+    DeviceListModel devices;
+    AlertTableModel alerts;
+    LatestValuesModel latest;
+    DashboardModels models() { return {&series, &devices, &alerts, &latest}; }
+};
+
+// A small, plausible fleet: three Jetsons in "lab" (one with a gap in its
+// data), a camera in "yard" that is offline, five minutes at 2 Hz.
+void fillSampleData(Fixture &f, qint64 now)
+{
+    auto info = [](const char *id, const char *site, bool online, qint64 seen) {
+        DeviceInfo d;
+        d.deviceId = QString::fromLatin1(id);
+        d.siteId = QString::fromLatin1(site);
+        d.status = online ? DeviceStatusEvent::Status::Online : DeviceStatusEvent::Status::Offline;
+        d.lastSeenMs = seen;
+        return d;
+    };
+    f.devices.setDevices({info("jetson-01", "lab", true, now), info("jetson-02", "lab", true, now),
+                          info("jetson-03", "lab", true, now), info("cam-yard-1", "yard", false, now - 47 * 60000)});
+    f.devices.setStreamLive(true);
+    const int points = 5 * 60 * 2;
+    for (int d = 0; d < 3; ++d) {
+        const QString id = QStringLiteral("jetson-0%1").arg(d + 1);
+        QList<TelemetryPoint> history;
+        for (int i = 0; i < points; ++i) {
+            if (d == 1 && i > 300 && i < 360)
+                continue; // 30 s that could not be recovered
+            TelemetryPoint p;
+            p.deviceId = id;
+            p.tsMs = now - (points - i) * 500;
+            p.seq = i;
+            const double t = i / 2.0;
+            p.fields.insert(QStringLiteral("cpu_temp_c"), 46 + d * 4 + 3 * std::sin(t / (20.0 + d * 7)) + 0.6 * std::sin(t * 1.7 + d));
+            p.fields.insert(QStringLiteral("gpu_temp_c"), 52 + d * 6 + 5 * std::sin(t / 35.0 + d));
+            p.fields.insert(QStringLiteral("gpu_util_pct"), std::fmod(31 + d * 17 + t * (0.3 + d * 0.1), 90));
+            p.fields.insert(QStringLiteral("power_mw"), 5100 + d * 700 + 400 * std::sin(t / 15.0));
+            history.append(p);
+        }
+        f.series.mergeHistory(id, history);
+        for (const TelemetryPoint &p : history.mid(history.size() - 1))
+            f.latest.applyPoint(p);
+        f.devices.notePoint(id, history.constLast().tsMs);
+    }
+    auto alert = [](const char *device, const char *rule, Severity severity, bool firing, qint64 ts, const char *message) {
+        AlertEvent a;
+        a.deviceId = QString::fromLatin1(device);
+        a.ruleId = QString::fromLatin1(rule);
+        a.severity = severity;
+        a.state = firing ? AlertEvent::State::Firing : AlertEvent::State::Resolved;
+        a.field = QStringLiteral("gpu_temp_c");
+        a.value = 88;
+        a.threshold = 85;
+        a.message = QString::fromUtf8(message);
+        a.tsMs = ts;
+        return a;
+    };
+    f.alerts.applyAlert(alert("jetson-02", "power-high", Severity::Info, true, now - 200000, "Power draw above 6 W"));
+    f.alerts.applyAlert(alert("jetson-01", "cpu-warm", Severity::Warning, true, now - 180000, "CPU temperature above 50 °C"));
+    f.alerts.applyAlert(alert("jetson-01", "cpu-warm", Severity::Warning, false, now - 90000, "CPU temperature above 50 °C"));
+    f.alerts.applyAlert(alert("jetson-03", "gpu-hot", Severity::Critical, true, now - 20000, "GPU temperature above 85 °C"));
+}
+
+} // namespace
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void selectingDevicesChartsThem();
+    void connectionStatusDrivesBannerAndDeviceStates();
+    void criticalAlertNotifies();
+    void statusBarFields();
+    void settingsRoundTripWithoutSecrets();
+    void screenshotWithSampleData();
+};
+
+void tst_MainWindow::selectingDevicesChartsThem()
+{
+    Fixture f;
+    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
+    MainWindow window(f.models());
+    QSignalSpy selected(&window, &MainWindow::selectedDevicesChanged);
+    // Check a device the way a user does: Enter on its row in the tree.
+    DeviceListView *tree = window.deviceView();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    tree->setFocus();
+    tree->setCurrentIndex(f.devices.indexOfDevice(QStringLiteral("jetson-02")));
+    QTest::keyClick(tree, Qt::Key_Return);
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.at(0).at(0).toStringList(), QStringList{QStringLiteral("jetson-02")});
+    QCOMPARE(window.chart()->devices(), QStringList{QStringLiteral("jetson-02")});
+    QCOMPARE(f.latest.rowCount(), 4); // tiles follow the selection
+    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > 0 && !window.chart()->isFramePending(), kUiTimeoutMs);
+}
+
+void tst_MainWindow::connectionStatusDrivesBannerAndDeviceStates()
+{
+    Fixture f;
+    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
+    MainWindow window(f.models());
+    QSignalSpy retry(&window, &MainWindow::retryRequested);
+    window.setConnectionStatus(ConnectionStatus::reconnecting(8000));
+    QCOMPARE(window.banner()->text(), QStringLiteral("Reconnecting in 8 s"));
+    QCOMPARE(f.devices.state(QStringLiteral("jetson-01")), DeviceListModel::DeviceState::Disconnected);
+    QCOMPARE(f.devices.state(QStringLiteral("cam-yard-1")), DeviceListModel::DeviceState::Disconnected);
+    window.banner()->retryButton()->click();
+    QCOMPARE(retry.size(), 1);
+    window.setConnectionStatus(ConnectionStatus::live(0));
+    QVERIFY(window.banner()->text().startsWith(QStringLiteral("Live")));
+    QCOMPARE(f.devices.state(QStringLiteral("jetson-01")), DeviceListModel::DeviceState::Online);
+    QCOMPARE(f.devices.state(QStringLiteral("cam-yard-1")), DeviceListModel::DeviceState::Offline);
+    QSignalSpy signIn(&window, &MainWindow::signInRequested);
+    window.setConnectionStatus(ConnectionStatus::sessionExpired());
+    window.banner()->signInButton()->click();
+    QCOMPARE(signIn.size(), 1);
+}
+
+void tst_MainWindow::criticalAlertNotifies()
+{
+    Fixture f;
+    MainWindow window(f.models());
+    QSignalSpy notified(window.notifier(), &AlertNotifier::notified);
+    AlertEvent a;
+    a.deviceId = QStringLiteral("jetson-07");
+    a.ruleId = QStringLiteral("gpu-hot");
+    a.severity = Severity::Critical;
+    a.field = QStringLiteral("gpu_temp_c");
+    a.value = 91;
+    a.message = QStringLiteral("GPU temperature above 85 °C");
+    f.alerts.applyAlert(a);
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Critical alert on jetson-07"));
+    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("GPU temperature above 85 °C (GPU temp is 91°C)"));
+    a.severity = Severity::Warning;
+    a.ruleId = QStringLiteral("warm");
+    f.alerts.applyAlert(a);
+    QCOMPARE(notified.size(), 1);
+}
+
+void tst_MainWindow::statusBarFields()
+{
+    Fixture f;
+    MainWindow window(f.models());
+    window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
+    QCOMPARE(window.statusFields()->serverText(), QStringLiteral("http://127.0.0.1:8080"));
+    QCOMPARE(window.statusFields()->userText(), QStringLiteral("User: demo"));
+    QCOMPARE(window.statusFields()->ageText(), QStringLiteral("Last event: none"));
+    for (int i = 0; i < 10; ++i)
+        window.noteEventReceived();
+    QCOMPARE(window.statistics().totalEvents(), qint64(10));
+    // The fields refresh once a second.
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
+    QVERIFY(window.statusFields()->rateText().endsWith(QStringLiteral("events/s")));
+    // Latency is measured when the chart draws a newer point.
+    TelemetryPoint p;
+    p.deviceId = QStringLiteral("d1");
+    p.tsMs = QDateTime::currentMSecsSinceEpoch();
+    p.fields.insert(QStringLiteral("x"), 1);
+    f.devices.applyStatus(DeviceStatusEvent{QStringLiteral("d1"), DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
+    f.devices.setCheckedDevices({QStringLiteral("d1")});
+    f.series.addPoint(p);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
+}
+
+void tst_MainWindow::settingsRoundTripWithoutSecrets()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("sightline.ini"));
+    {
+        Fixture f;
+        fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
+        MainWindow window(f.models());
+        window.setServerInfo(QStringLiteral("http://10.0.0.5:8080"), QStringLiteral("demo"));
+        window.resize(1000, 700);
+        f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-03")});
+        window.chart()->setWindowMinutes(15);
+        window.chart()->setField(QStringLiteral("power_mw"));
+        QSettings settings(path, QSettings::IniFormat);
+        window.saveSettings(settings);
+        settings.sync();
+        for (const QString &key : settings.allKeys()) {
+            QVERIFY2(!key.contains(QStringLiteral("token"), Qt::CaseInsensitive), qPrintable(key));
+            QVERIFY2(!key.contains(QStringLiteral("password"), Qt::CaseInsensitive), qPrintable(key));
+        }
+    }
+    // A fresh window with empty models: the devices come later, and are
+    // checked then.
+    Fixture f;
+    MainWindow window(f.models());
+    const QSettings settings(path, QSettings::IniFormat);
+    window.restoreSettings(settings);
+    QCOMPARE(window.serverUrl(), QStringLiteral("http://10.0.0.5:8080"));
+    QCOMPARE(window.chart()->windowMinutes(), 15);
+    QCOMPARE(window.size(), QSize(1000, 700));
+    QSignalSpy selected(&window, &MainWindow::selectedDevicesChanged);
+    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(f.devices.checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("jetson-03")}));
+    QVERIFY(!selected.isEmpty());
+    QCOMPARE(window.chart()->field(), QStringLiteral("power_mw"));
+}
+
+void tst_MainWindow::screenshotWithSampleData()
+{
+    Fixture f;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    fillSampleData(f, now);
+    MainWindow window(f.models());
+    window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
+    f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-02"), QStringLiteral("jetson-03")});
+    window.chart()->setField(QStringLiteral("cpu_temp_c"));
+    for (int i = 0; i < 25; ++i)
+        window.noteEventReceived();
+    window.setConnectionStatus(ConnectionStatus::live(0));
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > 0 && !window.chart()->isFramePending(), kUiTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
+    const QImage image = window.renderToImage();
+    QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
+    const QString dir = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(image.save(QDir(dir).filePath(QStringLiteral("mainwindow.png"))));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

@@ -48,6 +48,10 @@ public:
             return;
         }
         response.write(std::move(*m_responder));
+        // Hand the answer to the kernel now rather than on the next event
+        // loop turn: at shutdown the socket may be gone by then (issue 3,
+        // "finish and flush what was acknowledged").
+        m_socket->flush();
     }
     void sendJson(const QJsonObject &body, int status = 200) const
     {

@@ -146,12 +146,16 @@ bool AccountStore::open(const QString &dataDir, QString *error)
         return false;
     }
     QDir dir(dataDir);
-    if (!dir.exists() && !dir.mkpath(QStringLiteral("."))) {
-        *error = QStringLiteral("cannot create data directory %1").arg(dataDir);
-        return false;
+    if (!dir.exists()) {
+        if (!dir.mkpath(QStringLiteral("."))) {
+            *error = QStringLiteral("cannot create data directory %1").arg(dataDir);
+            return false;
+        }
+        // It holds password hashes and the signing secret: owner only. An
+        // existing directory keeps the permissions its owner gave it.
+        QFile::setPermissions(dir.absolutePath(),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
-    QFile::setPermissions(dir.absolutePath(),
-                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     db.setDatabaseName(dir.filePath(fileName()));

@@ -122,25 +122,27 @@ void tst_AdminCommands::passwordFromInput()
 
 void tst_AdminCommands::addUserReadsPasswordFromStdin()
 {
-    TempDir dir;
+    TempDir temp;
+    // A data dir that does not exist yet: add-user creates it.
+    const QString dataDir = temp.filePath(QStringLiteral("data"));
     const auto r = ServerProcess::run(
-        {QStringLiteral("add-user"), QStringLiteral("--data-dir"), dir.path(),
+        {QStringLiteral("add-user"), QStringLiteral("--data-dir"), dataDir,
          QStringLiteral("--account"), QStringLiteral("acme"), QStringLiteral("--username"),
          QStringLiteral("alice"), QStringLiteral("--sites"), QStringLiteral("north,south")},
         "s3cret pass\n");
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.isEmpty());
-    const auto user = findUser(dir.path(), QStringLiteral("alice"));
+    const auto user = findUser(dataDir, QStringLiteral("alice"));
     QVERIFY(user);
     QCOMPARE(user->accountId, QStringLiteral("acme"));
     QCOMPARE(user->sites, QStringList({QStringLiteral("north"), QStringLiteral("south")}));
     QVERIFY(PasswordHasher::verify(user->passwordHash, "s3cret pass"));
     QVERIFY(!PasswordHasher::verify(user->passwordHash, "s3cret pass\n"));
 
-    // The data dir is private to its owner.
+    // The data dir it created is private to its owner.
     struct stat st;
-    QCOMPARE(::stat(QFile::encodeName(dir.path()).constData(), &st), 0);
-    QCOMPARE(int(st.st_mode & 077), 0);
+    QCOMPARE(::stat(QFile::encodeName(dataDir).constData(), &st), 0);
+    QCOMPARE(int(st.st_mode & 0777), 0700);
 }
 
 void tst_AdminCommands::addUserErrors_data()

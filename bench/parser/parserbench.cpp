@@ -221,6 +221,8 @@ int main(int argc, char *argv[])
     }
 
     for (const Input &input : inputs) {
+        if (input.events == 0)
+            continue;
         std::vector<Run> runs;
         for (int i = 0; i < repeat; ++i)
             runs.push_back(parseOnce(input, chunk, useHandler));

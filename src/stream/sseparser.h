@@ -131,6 +131,10 @@ private:
     QByteArray m_typeCacheRaw;
     QString m_typeCache;
 
+    // For sizing the list that feed(QByteArrayView) returns.
+    qint64 m_bytesFed = 0;
+    qint64 m_eventsDispatched = 0;
+
     qsizetype m_maxEventSize;
     Error m_error = Error::None;
     QString m_errorString;

@@ -5,6 +5,8 @@
 #include "server/server.h"
 
 #include "server/authservice.h"
+#include "server/sqlitestorage.h"
+#include "server/telemetryapi.h"
 
 #include "support/httpclient.h"
 #include "support/testserver.h"
@@ -58,6 +60,7 @@ private Q_SLOTS:
     void signingKeyKeptAcrossRestart();
     void busyPortIsAClearError();
     void shutdownStopsAccepting();
+    void healthNamesWhatIsDown();
 
 private:
     std::unique_ptr<TestServer> m_server;
@@ -265,6 +268,32 @@ void tst_Server::shutdownStopsAccepting()
     QVERIFY(!socket.waitForConnected(10000));
     QCOMPARE(socket.error(), QAbstractSocket::ConnectionRefusedError);
     server.stop();
+}
+
+void tst_Server::healthNamesWhatIsDown()
+{
+    TestServer server;
+    const QByteArray key = server.addDevice(QStringLiteral("acme"), QStringLiteral("north"),
+                                            QStringLiteral("d1"));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    auto *storage = qobject_cast<SqliteStorage *>(server.server()->telemetry()->storage());
+    QVERIFY(storage);
+    storage->dropConnectionForTest();
+    // The storage notices it is down on its next write.
+    QCOMPARE(m_http.post(server.url(QStringLiteral("/api/v1/telemetry")), point(QStringLiteral("d1")),
+                         {{"x-api-key", key}})
+                 .status,
+             503);
+    const HttpResponse r = m_http.get(server.url(QStringLiteral("/health")));
+    QCOMPARE(r.status, 503);
+    const QJsonObject body = r.json();
+    QCOMPARE(body.value(QStringLiteral("error")).toString(), QStringLiteral("unavailable"));
+    QCOMPARE(body.value(QStringLiteral("status")).toString(), QStringLiteral("unavailable"));
+    QCOMPARE(body.value(QStringLiteral("accounts")).toString(), QStringLiteral("ok"));
+    QVERIFY(body.value(QStringLiteral("storage")).toString() != QLatin1String("ok"));
+    const QString message = body.value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("storage")) && !message.contains(QStringLiteral("accounts")),
+             qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(tst_Server)

@@ -39,7 +39,7 @@ void ChartView::setXRange(qint64 fromMs, qint64 toMs)
     viewport()->update();
 }
 
-void ChartView::setGaps(const QList<QPair<qint64, qint64>> &gaps)
+void ChartView::setGaps(const QList<GapBand> &gaps)
 {
     if (gaps == m_gaps)
         return;
@@ -196,8 +196,8 @@ void ChartView::drawForeground(QPainter *painter, const QRectF &rect)
     QColor hatch = pal.color(QPalette::Text);
     hatch.setAlphaF(0.28f);
     for (const auto &gap : std::as_const(m_gaps)) {
-        const double t0 = static_cast<double>(gap.first - m_fromMs) / static_cast<double>(m_toMs - m_fromMs);
-        const double t1 = static_cast<double>(gap.second - m_fromMs) / static_cast<double>(m_toMs - m_fromMs);
+        const double t0 = static_cast<double>(gap.fromMs - m_fromMs) / static_cast<double>(m_toMs - m_fromMs);
+        const double t1 = static_cast<double>(gap.toMs - m_fromMs) / static_cast<double>(m_toMs - m_fromMs);
         QRectF band(plotScene.left() + t0 * plotScene.width(), plotScene.top(),
                     (t1 - t0) * plotScene.width(), plotScene.height());
         band = band.intersected(plotScene);
@@ -208,9 +208,16 @@ void ChartView::drawForeground(QPainter *painter, const QRectF &rect)
         painter->setPen(edge);
         painter->drawLine(band.topLeft(), band.bottomLeft());
         painter->drawLine(band.topRight(), band.bottomRight());
-        if (band.width() > 60) {
+        const QString text = gap.label.isEmpty() ? tr("no data") : tr("%1:\nno data").arg(gap.label);
+        const QFontMetrics fm(font());
+        if (band.width() > fm.horizontalAdvance(gap.label) + 8) {
+            const QRectF textRect = band.adjusted(2, 4, -2, 0);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(pal.color(QPalette::Base));
+            const QRect needed = fm.boundingRect(textRect.toRect(), Qt::AlignHCenter | Qt::AlignTop, text);
+            painter->drawRoundedRect(QRectF(needed).adjusted(-3, -1, 3, 1), 3, 3);
             painter->setPen(pal.color(QPalette::PlaceholderText));
-            painter->drawText(band.adjusted(2, 4, -2, 0), Qt::AlignHCenter | Qt::AlignTop, tr("no data"));
+            painter->drawText(textRect, Qt::AlignHCenter | Qt::AlignTop, text);
         }
     }
 

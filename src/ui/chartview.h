@@ -2,9 +2,21 @@
 
 #include <QChartView>
 #include <QList>
-#include <QPair>
+#include <QString>
 
 namespace Sightline {
+
+// A stretch of missing data to mark on the chart (ms since epoch).
+struct GapBand
+{
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    QString label; // who has no data there, e.g. the device id
+    friend bool operator==(const GapBand &a, const GapBand &b)
+    {
+        return a.fromMs == b.fromMs && a.toMs == b.toMs && a.label == b.label;
+    }
+};
 
 // The chart canvas of LiveChartWidget. It turns mouse and keys into range
 // requests (it never changes the axes itself: the widget owns the visible
@@ -25,9 +37,9 @@ public:
 
     // The visible x range in ms since epoch, as the widget last set it.
     void setXRange(qint64 fromMs, qint64 toMs);
-    // Gaps in ms since epoch, painted as hatched bands.
-    void setGaps(const QList<QPair<qint64, qint64>> &gaps);
-    QList<QPair<qint64, qint64>> gaps() const { return m_gaps; }
+    // Gaps, painted as hatched bands labelled "<label>: no data".
+    void setGaps(const QList<GapBand> &gaps);
+    QList<GapBand> gaps() const { return m_gaps; }
     // The value readout under the cursor (empty text hides it).
     void setCursorReadout(qint64 xMs, const QString &text);
     QString cursorReadout() const { return m_cursorText; }
@@ -60,7 +72,7 @@ private:
 
     qint64 m_fromMs = 0;
     qint64 m_toMs = 1;
-    QList<QPair<qint64, qint64>> m_gaps;
+    QList<GapBand> m_gaps;
     qint64 m_cursorMs = 0;
     QString m_cursorText;
     QString m_placeholder;

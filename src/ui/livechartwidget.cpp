@@ -324,7 +324,7 @@ void LiveChartWidget::renderFrame()
     double yMin = std::numeric_limits<double>::max();
     double yMax = std::numeric_limits<double>::lowest();
     qint64 newestShown = 0;
-    QList<QPair<qint64, qint64>> gapBands;
+    QList<GapBand> gapBands;
     for (const QString &device : std::as_const(m_devices)) {
         const QList<QList<QPointF>> runs = m_field.isEmpty() ? QList<QList<QPointF>>()
                                                              : m_store->segments(device, m_field, m_fromMs, m_toMs);
@@ -346,7 +346,7 @@ void LiveChartWidget::renderFrame()
         }
         if (!m_field.isEmpty())
             for (const Gap &gap : m_store->gaps(device, m_fromMs, m_toMs))
-                gapBands.append(qMakePair(gap.startMs, gap.endMs));
+                gapBands.append(GapBand{gap.startMs, gap.endMs, device});
     }
 
     if (yMin > yMax) {

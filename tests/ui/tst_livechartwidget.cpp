@@ -312,7 +312,7 @@ void tst_LiveChartWidget::gapBreaksTheLine()
     QCOMPARE(nonEmptySeries(m_chart->chart()), 2);
     const auto gaps = m_chart->view()->gaps();
     QCOMPARE(gaps.size(), 1);
-    QCOMPARE(gaps.at(0), qMakePair(m_t0 + 19 * 500, m_t0 + 40 * 500));
+    QCOMPARE(gaps.at(0), (GapBand{m_t0 + 19 * 500, m_t0 + 40 * 500, QStringLiteral("d1")}));
     // Both runs share one colour and one legend entry.
     const QList<QLineSeries *> series = lineSeries(m_chart->chart());
     QCOMPARE(series.at(0)->color(), series.at(1)->color());

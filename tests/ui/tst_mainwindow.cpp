@@ -4,12 +4,16 @@
 #include "telemetry/seriesstore.h"
 #include "ui/alertnotifier.h"
 #include "ui/connectionbanner.h"
+#include "ui/chartview.h"
 #include "ui/devicelistview.h"
 #include "ui/livechartwidget.h"
 #include "ui/mainwindow.h"
 #include "ui/statusfields.h"
 
+#include <QApplication>
+#include <QChart>
 #include <QDateTime>
+#include <QScopeGuard>
 #include <QDir>
 #include <QPushButton>
 #include <QSettings>
@@ -103,6 +107,7 @@ private Q_SLOTS:
     void criticalAlertNotifies();
     void statusBarFields();
     void settingsRoundTripWithoutSecrets();
+    void screenshotWithSampleData_data();
     void screenshotWithSampleData();
 };
 
@@ -234,8 +239,36 @@ void tst_MainWindow::settingsRoundTripWithoutSecrets()
     QCOMPARE(window.chart()->field(), QStringLiteral("power_mw"));
 }
 
+void tst_MainWindow::screenshotWithSampleData_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light palette") << false;
+    QTest::newRow("dark palette") << true;
+}
+
 void tst_MainWindow::screenshotWithSampleData()
 {
+    QFETCH(bool, dark);
+    const QPalette original = QApplication::palette();
+    if (dark) {
+        // What a desktop's dark theme hands the application.
+        QPalette p;
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        p.setColor(QPalette::AlternateBase, QColor(0x2f, 0x2f, 0x2f));
+        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd6));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+        p.setColor(QPalette::Mid, QColor(0x50, 0x50, 0x50));
+        p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x35, 0x35));
+        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+        QApplication::setPalette(p);
+    }
+    const auto restorePalette = qScopeGuard([&original] { QApplication::setPalette(original); });
     Fixture f;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     fillSampleData(f, now);
@@ -253,9 +286,17 @@ void tst_MainWindow::screenshotWithSampleData()
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
     const QImage image = window.renderToImage();
     QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
+    // The chart follows the palette: its background is the palette's base.
+    QCOMPARE(window.chart()->chart()->backgroundBrush().color(), QApplication::palette().color(QPalette::Base));
+    // A point just above the plot area, between the legend and the lines.
+    ChartView *view = window.chart()->view();
+    const QRectF plot = window.chart()->chart()->plotArea();
+    const QPoint inView = view->mapFromScene(window.chart()->chart()->mapToScene(plot.topLeft() + QPointF(20, -12)));
+    const QPoint inChart = view->viewport()->mapTo(&window, inView);
+    QCOMPARE(image.pixelColor(inChart * window.devicePixelRatio()), QApplication::palette().color(QPalette::Base));
     const QString dir = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
     if (!dir.isEmpty())
-        QVERIFY(image.save(QDir(dir).filePath(QStringLiteral("mainwindow.png"))));
+        QVERIFY(image.save(QDir(dir).filePath(dark ? QStringLiteral("mainwindow-dark.png") : QStringLiteral("mainwindow.png"))));
 }
 
 QTEST_MAIN(tst_MainWindow)

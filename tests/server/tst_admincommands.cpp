@@ -90,6 +90,7 @@ private Q_SLOTS:
     void serveConfigErrors();
     void flagsOverrideConfig();
     void tokenValidAcrossRestart();
+    void acknowledgedPointsSurviveSigterm();
     void adminWhileServing();
     void demoProvisionsAndServes();
 };
@@ -391,6 +392,59 @@ void tst_AdminCommands::tokenValidAcrossRestart()
                                           {{"Authorization", "Bearer " + access}});
     QCOMPARE(devices.status, 200);
     QCOMPARE(second.terminate(), 0);
+}
+
+// SIGTERM right after a burst of ingest: everything answered 202 is there
+// after a restart (API.md: exit 0 after a graceful shutdown).
+void tst_AdminCommands::acknowledgedPointsSurviveSigterm()
+{
+    TempDir dir;
+    QVERIFY(!AdminCommands::addUser(dir.path(), QStringLiteral("acme"), QStringLiteral("alice"), "pw"));
+    QString error;
+    const auto key = AdminCommands::addDevice(dir.path(), QStringLiteral("acme"), QStringLiteral("north"),
+                                              QStringLiteral("d1"), false, &error);
+    QVERIFY2(key, qPrintable(error));
+    const QStringList serve{QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
+                            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    HttpClient http;
+    constexpr int kBatches = 20;
+    constexpr int kPerBatch = 50;
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(serve), qPrintable(server.errorString()));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (int b = 0; b < kBatches; ++b) {
+            QJsonArray batch;
+            for (int i = 0; i < kPerBatch; ++i) {
+                const int seq = b * kPerBatch + i;
+                batch.append(QJsonObject{
+                    {QStringLiteral("deviceId"), QStringLiteral("d1")},
+                    {QStringLiteral("ts"), now.addMSecs(seq - kBatches * kPerBatch).toString(Qt::ISODateWithMs)},
+                    {QStringLiteral("seq"), seq},
+                    {QStringLiteral("fields"), QJsonObject{{QStringLiteral("v"), seq}}}});
+            }
+            const HttpResponse r = http.post(server.url(QStringLiteral("/api/v1/telemetry")),
+                                             QJsonDocument(batch).toJson(QJsonDocument::Compact),
+                                             {{"x-api-key", *key}});
+            QCOMPARE(r.status, 202);
+        }
+        QCOMPARE(server.terminate(SIGTERM), 0);
+    }
+    ServerProcess again;
+    QVERIFY2(again.start(serve), qPrintable(again.errorString()));
+    const HttpResponse signIn = http.post(again.url(QStringLiteral("/api/v1/auth/login")), login("alice", "pw"));
+    QCOMPARE(signIn.status, 200);
+    QUrl historyUrl = again.url(QStringLiteral("/api/v1/telemetry/history"));
+    historyUrl.setQuery(QStringLiteral("deviceId=d1"));
+    const HttpResponse history = http.get(
+        historyUrl,
+        {{"Authorization",
+          "Bearer " + signIn.json().value(QStringLiteral("access_token")).toString().toLatin1()}});
+    QCOMPARE(history.status, 200);
+    const QJsonArray points = history.json().value(QStringLiteral("points")).toArray();
+    QCOMPARE(points.size(), kBatches * kPerBatch);
+    QCOMPARE(points.last().toObject().value(QStringLiteral("seq")).toInt(), kBatches * kPerBatch - 1);
+    QCOMPARE(again.terminate(), 0);
 }
 
 void tst_AdminCommands::adminWhileServing()

@@ -85,6 +85,8 @@ private Q_SLOTS:
     void opensInWalMode();
     void storesAndReadsHistory();
     void historyLimitKeepsNewest();
+    void fieldValuesRoundTrip_data();
+    void fieldValuesRoundTrip();
     void deduplicatesBySeq_data();
     void deduplicatesBySeq();
     void callbackComesAfterDurableCommit();
@@ -199,6 +201,36 @@ void tst_SqliteStorage::historyLimitKeepsNewest()
     QCOMPARE(history.points.size(), 4);
     QCOMPARE(history.points.first().ts, t0.addSecs(6));
     QCOMPARE(history.points.last().ts, t0.addSecs(9));
+}
+
+void tst_SqliteStorage::fieldValuesRoundTrip_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::newRow("zero") << 0.0;
+    QTest::newRow("integer") << 5120.0;
+    QTest::newRow("negative fraction") << -47.25;
+    QTest::newRow("one tenth") << 0.1;
+    QTest::newRow("tiny") << -2.5e-7;
+    QTest::newRow("largest exact integer") << 9007199254740991.0;
+    QTest::newRow("beyond exact integers") << 1.2345678901234567e19;
+    QTest::newRow("near the double limit") << 1.7976931348623157e308;
+    QTest::newRow("smallest normal") << 2.2250738585072014e-308;
+}
+
+void tst_SqliteStorage::fieldValuesRoundTrip()
+{
+    QFETCH(double, value);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    WriteBatch batch;
+    PointWrite write = makePoint(1, kDevice, 1, now);
+    write.point.fields = QJsonObject{{QStringLiteral("v"), value}, {QStringLiteral("a.b-c_d"), 1}};
+    batch.points = {write};
+    QVERIFY(writeAndWait(*m_storage, batch).ok);
+    const HistoryResult history = readHistoryAndWait(
+        *m_storage, HistoryQuery{kDevice.accountId, kDevice.deviceId, now, now.addSecs(1), {}, 10});
+    QCOMPARE(history.points.size(), 1);
+    QCOMPARE(history.points.first().fields.value(QStringLiteral("v")).toDouble(), value);
+    QCOMPARE(history.points.first().fields, write.point.fields);
 }
 
 void tst_SqliteStorage::deduplicatesBySeq_data()

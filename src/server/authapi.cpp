@@ -20,6 +20,9 @@ namespace {
 // The largest password we hash: Argon2 takes any length, but hashing
 // megabytes per guess would be an easy way to burn CPU.
 constexpr qsizetype kMaxPasswordBytes = 4096;
+// Stored usernames have at most 64 characters; a longer one cannot exist, and
+// refusing it early keeps junk out of the throttle's memory.
+constexpr qsizetype kMaxUsernameLength = 256;
 
 QHttpServerResponse outcomeResponse(const AuthService::Outcome &outcome)
 {
@@ -106,6 +109,12 @@ void AuthApi::registerRoutes(QHttpServer &server)
                          username = requiredString(*body, QStringLiteral("username"), &error);
                      if (username)
                          password = requiredString(*body, QStringLiteral("password"), &error);
+                     if (username && username->size() > kMaxUsernameLength) {
+                         password.reset();
+                         error = ApiError::invalidRequest(
+                             QStringLiteral("\"username\" is longer than %1 characters.")
+                                 .arg(kMaxUsernameLength));
+                     }
                      if (password && password->toUtf8().size() > kMaxPasswordBytes) {
                          password.reset();
                          error = ApiError::invalidRequest(

@@ -183,6 +183,8 @@ void tst_AuthApi::malformedLoginBodies_data()
                                     << "\"username\" must not be empty";
     QTest::newRow("empty password") << QByteArray(R"({"username": "alice", "password": ""})")
                                     << "\"password\" must not be empty";
+    QTest::newRow("huge username") << credentials(QString(300, u'u'), QStringLiteral("x"))
+                                   << "\"username\" is longer";
     QTest::newRow("huge password") << credentials(QStringLiteral("alice"), QString(5000, u'x'))
                                    << "\"password\" is longer";
 }

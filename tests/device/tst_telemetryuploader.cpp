@@ -7,6 +7,7 @@
 // or are started with retryNow(), so no test waits for a backoff.
 #include "device/telemetryuploader.h"
 
+#include "support/ingestrecorder.h"
 #include "support/misbehavingserver.h"
 
 #include <QJsonArray>
@@ -22,6 +23,7 @@
 
 using Sightline::DevicePoint;
 using Sightline::TelemetryUploader;
+using Sightline::Test::IngestRecorder;
 using Sightline::Test::MisbehavingServer;
 using Sightline::Test::ReceivedRequest;
 using Sightline::Test::ServerScript;
@@ -31,70 +33,6 @@ namespace {
 constexpr int kNetworkTimeoutMs = 20000; // generous: CI runs two tests at once on two cores
 constexpr qint64 kFirstSeq = 1000;
 const QByteArray kKey = "test-key-not-for-logs";
-
-// Plays the ingest endpoint on top of the misbehaving server: records every
-// point of every request, stores (deviceId, seq) once like the real server
-// and answers 202 with "duplicates", unless a scripted answer is queued.
-class IngestRecorder
-{
-public:
-    using Answer = std::function<ServerScript(const QJsonArray &points)>;
-
-    explicit IngestRecorder(MisbehavingServer &server)
-    {
-        server.setHandler([this](const ReceivedRequest &request) { return handle(request); });
-    }
-
-    void queue(Answer answer) { m_answers.append(std::move(answer)); }
-    void setDefault(Answer answer) { m_default = std::move(answer); }
-
-    // Stores the points and returns how many were already stored.
-    int store(const QJsonArray &points)
-    {
-        int duplicates = 0;
-        for (const QJsonValue &point : points) {
-            const qint64 seq = qint64(point.toObject().value(QStringLiteral("seq")).toDouble());
-            if (stored.contains(seq)) {
-                ++duplicates;
-                continue;
-            }
-            stored.insert(seq);
-            storedOrder.append(seq);
-        }
-        return duplicates;
-    }
-
-    ServerScript accept(const QJsonArray &points)
-    {
-        const int duplicates = store(points);
-        const QJsonObject body{{QStringLiteral("accepted"), points.size()},
-                               {QStringLiteral("duplicates"), duplicates},
-                               {QStringLiteral("ids"), QJsonArray()}};
-        return ServerScript::response(202, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact));
-    }
-
-    QList<QJsonArray> requests; // bodies, in arrival order
-    QList<qint64> receivedSeqs; // every seq of every request, resends included
-    QSet<qint64> stored;
-    QList<qint64> storedOrder; // first arrival of each seq
-
-private:
-    ServerScript handle(const ReceivedRequest &request)
-    {
-        const QJsonArray points = QJsonDocument::fromJson(request.body).array();
-        requests.append(points);
-        for (const QJsonValue &point : points)
-            receivedSeqs.append(qint64(point.toObject().value(QStringLiteral("seq")).toDouble()));
-        if (!m_answers.isEmpty())
-            return m_answers.takeFirst()(points);
-        if (m_default)
-            return m_default(points);
-        return accept(points);
-    }
-
-    QList<Answer> m_answers;
-    Answer m_default;
-};
 
 TelemetryUploader::Settings settingsFor(const MisbehavingServer &server)
 {

@@ -43,6 +43,42 @@ qint64 minutesToMs(int minutes)
     return static_cast<qint64>(minutes) * 60 * 1000;
 }
 
+// Keeps the shape of a run that has more points than the plot has pixels:
+// per pixel column, the first, lowest, highest and last point, in time
+// order. Spikes survive; a 60-minute window draws ~4 points per pixel
+// instead of thousands per series.
+QList<QPointF> decimate(const QList<QPointF> &run, double fromMs, double toMs, int columns)
+{
+    if (columns <= 0 || run.size() <= columns * 4)
+        return run;
+    QList<QPointF> out;
+    out.reserve(columns * 4);
+    const double width = (toMs - fromMs) / columns;
+    qsizetype i = 0;
+    while (i < run.size()) {
+        const qint64 column = static_cast<qint64>(std::floor((run.at(i).x() - fromMs) / width));
+        const qsizetype first = i;
+        qsizetype low = i;
+        qsizetype high = i;
+        while (i < run.size() && static_cast<qint64>(std::floor((run.at(i).x() - fromMs) / width)) == column) {
+            if (run.at(i).y() < run.at(low).y())
+                low = i;
+            if (run.at(i).y() > run.at(high).y())
+                high = i;
+            ++i;
+        }
+        const qsizetype last = i - 1;
+        qsizetype picks[4] = {first, std::min(low, high), std::max(low, high), last};
+        qsizetype previous = -1;
+        for (qsizetype pick : picks) {
+            if (pick != previous)
+                out.append(run.at(pick));
+            previous = pick;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 const QList<int> &LiveChartWidget::windowChoicesMinutes()
@@ -325,6 +361,7 @@ void LiveChartWidget::renderFrame()
     double yMax = std::numeric_limits<double>::lowest();
     qint64 newestShown = 0;
     QList<GapBand> gapBands;
+    const int plotColumns = static_cast<int>(m_chart->plotArea().width());
     for (const QString &device : std::as_const(m_devices)) {
         const QList<QList<QPointF>> runs = m_field.isEmpty() ? QList<QList<QPointF>>()
                                                              : m_store->segments(device, m_field, m_fromMs, m_toMs);
@@ -332,7 +369,7 @@ void LiveChartWidget::renderFrame()
         for (int i = 0; i < list.size(); ++i) {
             QLineSeries *series = list.at(i);
             if (i < runs.size()) {
-                series->replace(runs.at(i));
+                series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
                 for (const QPointF &p : runs.at(i)) {
                     if (p.x() < m_fromMs || p.x() > m_toMs)
                         continue;

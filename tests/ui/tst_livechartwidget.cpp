@@ -61,6 +61,7 @@ private Q_SLOTS:
     void windowChoices_data();
     void windowChoices();
     void gapBreaksTheLine();
+    void longWindowsAreDecimatedKeepingSpikes();
     void csvExport();
     void pngExport();
     void valueUnderCursor();
@@ -324,6 +325,28 @@ void tst_LiveChartWidget::gapBreaksTheLine()
     waitForIdleFrame();
     QCOMPARE(nonEmptySeries(m_chart->chart()), 1);
     QVERIFY(m_chart->view()->gaps().isEmpty());
+}
+
+void tst_LiveChartWidget::longWindowsAreDecimatedKeepingSpikes()
+{
+    m_chart->setDevices({QStringLiteral("d1")});
+    m_chart->setWindowMinutes(60);
+    QList<TelemetryPoint> history;
+    for (int i = 0; i < 7200; ++i) // one hour at 2 Hz, one spike
+        history.append(point(QStringLiteral("d1"), m_t0 + i * 500, i == 4000 ? 500.0 : 40.0 + (i % 7)));
+    m_store->mergeHistory(QStringLiteral("d1"), history);
+    waitForIdleFrame();
+    const int columns = int(m_chart->chart()->plotArea().width());
+    QLineSeries *line = lineSeries(m_chart->chart()).at(0);
+    QVERIFY2(line->count() <= columns * 4, qPrintable(QStringLiteral("%1 points for %2 px").arg(line->count()).arg(columns)));
+    QVERIFY(line->count() >= columns);
+    double highest = 0;
+    for (const QPointF &p : line->points())
+        highest = std::max(highest, p.y());
+    QCOMPARE(highest, 500.0);
+    QCOMPARE(qint64(line->at(line->count() - 1).x()), m_t0 + 7199 * 500);
+    // The export still holds every point of the window.
+    QCOMPARE(m_chart->visibleWindowCsv().count(QLatin1Char('\n')), 1 + 7200);
 }
 
 void tst_LiveChartWidget::csvExport()

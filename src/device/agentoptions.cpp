@@ -43,6 +43,7 @@ struct Parser
     QCommandLineOption tegrastats{QStringLiteral("tegrastats"), QStringLiteral("Send real tegrastats lines: run tegrastats (no argument), replay FILE, or read - (standard input)."), QStringLiteral("FILE|-")};
     QCommandLineOption interval{QStringLiteral("interval"), QStringLiteral("Seconds between points of a device (default 1; fractions allowed)."), QStringLiteral("S"), QStringLiteral("1")};
     QCommandLineOption count{QStringLiteral("count"), QStringLiteral("Stop once N points per device are acknowledged (default: run until stopped)."), QStringLiteral("N")};
+    QCommandLineOption speed{QStringLiteral("speed"), QStringLiteral("Simulated seconds per real second (default 1): overheating episodes come and heat up that much sooner; silent periods stay in real seconds."), QStringLiteral("F"), QStringLiteral("1")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Simulation seed; the same seed gives the same signals (default 1)."), QStringLiteral("N"), QStringLiteral("1")};
     QCommandLineOption overheatEvery{QStringLiteral("overheat-every"), QStringLiteral("Every S seconds the GPU runs flat out with a stalled fan and passes 85 °C, then cools (default: never)."), QStringLiteral("S")};
     QCommandLineOption overheatFor{QStringLiteral("overheat-for"), QStringLiteral("Length of an overheating episode in seconds (default 60)."), QStringLiteral("S"), QStringLiteral("60")};
@@ -63,7 +64,7 @@ struct Parser
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({server, key, device, keys, tegrastats, interval, count, seed, overheatEvery,
+        parser.addOptions({server, key, device, keys, tegrastats, interval, count, speed, seed, overheatEvery,
                            overheatFor, overheatDevice, silentEvery, silentFor, silentDevice, batchSize,
                            buffer, timeout, retryMax, seqStart, verbose});
     }
@@ -224,6 +225,14 @@ AgentOptions::Outcome AgentOptions::fromArguments(const QStringList &arguments, 
     qint64 integer = 0;
     if (!readSeconds(parser.value(p.interval), QStringLiteral("interval"), 0.01, &o.intervalSeconds, &error))
         return outcome;
+    {
+        bool ok = false;
+        o.speed = parser.value(p.speed).toDouble(&ok);
+        if (!ok || !std::isfinite(o.speed) || o.speed < 0.01 || o.speed > 10000) {
+            error = QStringLiteral("--speed wants a factor from 0.01 to 10000, not \"%1\"").arg(parser.value(p.speed));
+            return outcome;
+        }
+    }
     if (parser.isSet(p.count)) {
         if (!readInteger(parser.value(p.count), QStringLiteral("count"), 1, qint64(1) << 40, &o.count, &error))
             return outcome;

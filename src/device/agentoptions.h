@@ -30,6 +30,10 @@ struct AgentOptions
     Source source = Source::Simulator;
     QString tegrastatsFile;
     double intervalSeconds = 1.0;
+    // Simulated seconds per real second: each sample advances the simulator
+    // by interval x speed (overheating comes sooner); silent periods and
+    // the points' ts stay in real time.
+    double speed = 1.0;
     qint64 count = 0; // 0: run until stopped
     quint64 seed = 1;
     double overheatEverySeconds = 0;

@@ -201,7 +201,7 @@ void DeviceAgent::sample()
 {
     ++m_ticks;
     const double dt = m_options.intervalSeconds;
-    const double t = double(m_ticks - 1) * dt; // the first sample is at t = 0
+    const double t = double(m_ticks - 1) * dt; // real seconds; the first sample is at t = 0
     const QDateTime now = m_clock();
     bool anyLeft = false;
     for (const auto &device : m_devices) {
@@ -218,7 +218,7 @@ void DeviceAgent::sample()
                           : QStringLiteral("%1: back after a silent period").arg(d->id));
         }
         // Time passes for a silent device too; it just says nothing.
-        const DevicePoint::Fields fields = d->simulator->step(dt);
+        const DevicePoint::Fields fields = d->simulator->step(dt * m_options.speed);
         if (d->simulator->isOverheating() != d->overheating) {
             d->overheating = !d->overheating;
             report(d->overheating ? QStringLiteral("%1: overheating episode starts (GPU at full load, fan stalled)").arg(d->id)

@@ -155,7 +155,7 @@ void tst_AgentOptions::helpNamesEveryOption()
     const AgentOptions::Outcome outcome = AgentOptions::fromArguments(argv(QStringLiteral("--help")), &options);
     QCOMPARE(int(outcome.kind), int(AgentOptions::Outcome::Kind::Help));
     for (const char *option : {"--server", "--key", "--device", "--keys", "--tegrastats", "--interval", "--count",
-                               "--seed", "--overheat-every", "--overheat-for", "--overheat-device", "--silent-every",
+                               "--seed", "--speed", "--overheat-every", "--overheat-for", "--overheat-device", "--silent-every",
                                "--silent-for", "--silent-device", "--batch-size", "--buffer", "--timeout",
                                "--retry-max", "--seq-start", "--verbose", "Exit status"})
         QVERIFY2(outcome.text.contains(QLatin1String(option)), option);

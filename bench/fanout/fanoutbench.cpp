@@ -122,6 +122,15 @@ ProcSample sample(const std::vector<int> &pids)
     return out;
 }
 
+// The 1-minute load average: the machine is shared, so say how busy it was.
+double loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    double one = 0;
+    in >> one;
+    return one;
+}
+
 int connectTo(int port)
 {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -165,8 +174,10 @@ struct Subscriber
     bool closed = false;
     std::string buffer;
     int64_t received = 0;
-    int64_t lastSeq = -1;
-    int64_t outOfOrder = 0;
+    int64_t duplicates = 0;
+    int64_t outOfOrder = 0; // sightline: an event id at or below the previous one
+    uint64_t lastEventId = 0;
+    std::vector<uint8_t> seen; // by pseq: parallel publishers make arrival order differ from pseq order
 };
 
 struct Publisher
@@ -195,7 +206,17 @@ public:
 
     int run()
     {
-        const ProcSample base = sample(m_o.pids);
+        // A server that just signed a user in may still hold the password
+        // hash's memory: wait until its resident size settles (10 s at most).
+        ProcSample base = sample(m_o.pids);
+        for (int i = 0; i < 50; ++i) {
+            usleep(200 * 1000);
+            const ProcSample again = sample(m_o.pids);
+            const bool settled = std::llabs(again.rssKb - base.rssKb) < 256;
+            base = again;
+            if (settled)
+                break;
+        }
         if (!connectSubscribers())
             return 1;
         const ProcSample connected = sample(m_o.pids);
@@ -212,11 +233,22 @@ public:
         add(m_timer, kTimerTag, EPOLLIN);
         const double start = monoSeconds();
         const ProcSample cpuStart = sample(m_o.pids);
+        rusage selfStart{};
+        getrusage(RUSAGE_SELF, &selfStart);
         const long long toPublish = (long long)(m_o.rate * m_o.seconds);
-        while (m_published < toPublish)
+        const double giveUp = start + m_o.seconds + 60;
+        while (m_published < toPublish && monoSeconds() < giveUp)
             poll(100);
+        if (m_published < toPublish)
+            std::fprintf(stderr, "sightline-bench-fanout: published only %lld of %lld points\n", m_published, toPublish);
         const double publishEnd = monoSeconds();
         const ProcSample cpuEnd = sample(m_o.pids);
+        rusage selfEnd{};
+        getrusage(RUSAGE_SELF, &selfEnd);
+        const auto cpuSeconds = [](const rusage &r) {
+            return double(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + double(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+        };
+        m_selfCpuPct = 100.0 * (cpuSeconds(selfEnd) - cpuSeconds(selfStart)) / (monoSeconds() - start);
         const itimerspec stop{};
         timerfd_settime(m_timer, 0, &stop, nullptr);
 
@@ -403,11 +435,24 @@ private:
             double seq = 0;
             double sentUs = 0;
             if (findNumber(b, e, "\"pseq\"", &seq) && findNumber(b, e, "\"sent_us\"", &sentUs)) {
-                const int64_t s = int64_t(seq);
-                if (s != sub.lastSeq + 1 && sub.lastSeq >= 0)
-                    ++sub.outOfOrder;
-                if (s > sub.lastSeq) {
-                    sub.lastSeq = s;
+                const size_t s = size_t(seq);
+                const char *line = b;
+                while (line < e && *line == ':') { // heartbeat comments in front
+                    const char *nl = static_cast<const char *>(std::memchr(line, '\n', size_t(e - line)));
+                    line = nl ? nl + 1 : e;
+                }
+                if (m_o.kind == Kind::Sightline && size_t(e - line) > 4 && std::memcmp(line, "id: ", 4) == 0) {
+                    const uint64_t id = std::strtoull(line + 4, nullptr, 10);
+                    if (id <= sub.lastEventId)
+                        ++sub.outOfOrder;
+                    sub.lastEventId = id;
+                }
+                if (sub.seen.size() <= s)
+                    sub.seen.resize(std::max(s + 1, size_t(m_o.rate * m_o.seconds)), 0);
+                if (sub.seen[s]) {
+                    ++sub.duplicates;
+                } else {
+                    sub.seen[s] = 1;
                     ++sub.received;
                     const int64_t latency = at - int64_t(sentUs);
                     m_latencies.push_back(uint32_t(std::clamp<int64_t>(latency, 0, UINT32_MAX)));
@@ -552,6 +597,7 @@ private:
         long long expected = 0;
         long long got = 0;
         long long disorder = 0;
+        long long duplicates = 0;
         int live = 0;
         for (const Subscriber &sub : m_subs) {
             if (!sub.headersDone)
@@ -559,6 +605,7 @@ private:
             expected += goodPoints;
             got += sub.received;
             disorder += sub.outOfOrder;
+            duplicates += sub.duplicates;
             if (!sub.closed)
                 ++live;
         }
@@ -567,13 +614,13 @@ private:
         const double perClientKb =
             m_readySubs > 0 ? double(connected.rssKb - base.rssKb) / double(m_readySubs) : 0;
         std::printf("RESULT label=%s clients=%d ready=%d open_at_end=%d rate=%d published=%lld publish_errors=%lld "
-                    "deliveries=%lld lost=%lld out_of_order=%lld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+                    "deliveries=%lld lost=%lld duplicates=%lld out_of_order=%lld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
                     "server_cpu_pct=%.1f rss_base_mb=%.1f rss_connected_mb=%.1f rss_end_mb=%.1f "
-                    "rss_per_client_kb=%.1f publisher_waits=%lld\n",
+                    "rss_per_client_kb=%.1f publisher_waits=%lld loadgen_cpu_pct=%.1f loadavg=%.2f\n",
                     m_o.label.empty() ? "-" : m_o.label.c_str(), m_o.clients, m_readySubs, live, m_o.rate,
-                    m_published, m_publishErrors, got, expected - got, disorder, pct(0.50), pct(0.99),
+                    m_published, m_publishErrors, got, expected - got, duplicates, disorder, pct(0.50), pct(0.99),
                     lat.empty() ? 0.0 : lat.back() / 1000.0, cpu, base.rssKb / 1024.0, connected.rssKb / 1024.0,
-                    end.rssKb / 1024.0, perClientKb, m_publisherWaits);
+                    end.rssKb / 1024.0, perClientKb, m_publisherWaits, m_selfCpuPct, loadAverage());
         std::fflush(stdout);
     }
 
@@ -592,6 +639,7 @@ private:
     long long m_acked = 0;
     long long m_publishErrors = 0;
     long long m_publisherWaits = 0;
+    double m_selfCpuPct = 0;
     // Device seq values must not repeat across runs on one data dir (the
     // server drops duplicates): start from the wall clock.
     long long m_seqBase = nowUs() / 1000;

@@ -151,6 +151,8 @@ private slots:
     void errorLastsOneFeedCall();
     void maxEventSizeClampsToOne();
     void defaultLimitStopsRunawayEvent();
+    void longLinesInAnyChunkSize_data();
+    void longLinesInAnyChunkSize();
 
     // sightline-tail --stdin as a process.
     void tailStdin_data();
@@ -338,6 +340,19 @@ void tst_SseParser::addRuleRows()
     row("BOM then a blank line", "\xef\xbb\xbf\ndata: a\n\n", { ev("a") });
     row("BOM then a comment", "\xef\xbb\xbf: hi\ndata: a\n\n", { ev("a") });
     row("BOM-only stream", "\xef\xbb\xbf", {});
+
+    // Long lines: the parser takes a long first data line over from its line
+    // buffer instead of copying it when the line spans chunks.
+    const QByteArray longValue = QByteArray(2500, 'x') + "\xc3\xa9" + QByteArray(2500, 'y');
+    row("long data line", "data: " + longValue + "\n\n", { ev(longValue) });
+    row("long data line then a second data line",
+        "id: 1\ndata: " + longValue + "\ndata: z\n\ndata: after\n\n",
+        { ev(longValue + "\nz", "message", "1"), ev("after", "message", "1") },
+        QStringLiteral("1"));
+    row("short data line then a long one", "data: a\r\ndata: " + longValue + "\r\n\r\n",
+        { ev("a\n" + longValue) });
+    row("long line with invalid UTF-8", "data: " + longValue + "\xff\n\n",
+        { ev(longValue + fffd) });
 
     // The size limit (small limits keep the rows short).
     row("event over the limit reported and skipped", "data: 0123456789abcdef\n\ndata: ok\n\n",
@@ -563,6 +578,43 @@ void tst_SseParser::defaultLimitStopsRunawayEvent()
     QCOMPARE(parser.error(), SseParser::Error::None);
     QCOMPARE(fitting.size(), 1);
     QCOMPARE(fitting.first().data.size(), SseParser::kDefaultMaxEventSize - 6);
+}
+
+void tst_SseParser::longLinesInAnyChunkSize_data()
+{
+    QTest::addColumn<qsizetype>("chunk");
+    QTest::newRow("1000-byte chunks") << qsizetype(1000);
+    QTest::newRow("4 KiB chunks") << qsizetype(4096);
+    QTest::newRow("64 KiB chunks") << qsizetype(65536);
+    QTest::newRow("odd 77777-byte chunks") << qsizetype(77777);
+}
+
+void tst_SseParser::longLinesInAnyChunkSize()
+{
+    // Lines of 100 KB and more (the parser reserves the last long line's size
+    // for the next one) mixed with short events, against the whole feed.
+    QFETCH(qsizetype, chunk);
+    QByteArray stream;
+    for (int i = 0; i < 6; ++i) {
+        const QByteArray big = QByteArray(100000 + i * 30000, char('a' + i));
+        stream += "id: " + QByteArray::number(i) + "\ndata: " + big + "\ndata: tail\n\n";
+        stream += "data: short " + QByteArray::number(i) + "\r\n\r\n";
+        stream += ": " + big + "\n"; // a long comment
+    }
+    SseParser whole;
+    const QList<SseEvent> expected = whole.feed(stream);
+    QCOMPARE(expected.size(), 12);
+    QCOMPARE(expected.at(2).data, QByteArray(130000, 'b') + "\ntail");
+    QCOMPARE(expected.at(2).lastEventId, QStringLiteral("1"));
+
+    SseParser split;
+    QList<SseEvent> got;
+    for (qsizetype at = 0; at < stream.size(); at += chunk)
+        got += split.feed(QByteArrayView(stream).sliced(at, qMin(chunk, stream.size() - at)));
+    QCOMPARE(got.size(), expected.size());
+    for (qsizetype i = 0; i < got.size(); ++i)
+        QVERIFY2(got.at(i) == expected.at(i), qPrintable(QStringLiteral("event %1").arg(i)));
+    QCOMPARE(split.lastEventId(), whole.lastEventId());
 }
 
 QString tst_SseParser::tailProgram() const

@@ -15,7 +15,7 @@ LatestValuesModel::~LatestValuesModel() = default;
 
 bool LatestValuesModel::isShown(const QString &deviceId) const
 {
-    return m_shown.isEmpty() || m_shown.contains(deviceId);
+    return m_showAll || m_shown.contains(deviceId);
 }
 
 void LatestValuesModel::applyPoint(const TelemetryPoint &point)
@@ -47,9 +47,19 @@ void LatestValuesModel::applyPoint(const TelemetryPoint &point)
 
 void LatestValuesModel::setShownDevices(const QStringList &deviceIds)
 {
-    if (deviceIds == m_shown)
+    if (!m_showAll && deviceIds == m_shown)
         return;
+    m_showAll = false;
     m_shown = deviceIds;
+    rebuildRows();
+}
+
+void LatestValuesModel::showAllDevices()
+{
+    if (m_showAll)
+        return;
+    m_showAll = true;
+    m_shown.clear();
     rebuildRows();
 }
 

@@ -30,8 +30,10 @@ public:
     ~LatestValuesModel() override;
 
     void applyPoint(const TelemetryPoint &point);
-    // Shows only these devices; an empty list shows every device.
+    // Shows exactly these devices (an empty list shows none). Until the
+    // first call every device is shown.
     void setShownDevices(const QStringList &deviceIds);
+    void showAllDevices();
     QStringList shownDevices() const { return m_shown; }
     void clear();
     // The row of (deviceId, field), or -1.
@@ -55,6 +57,7 @@ private:
     QMap<Key, Value> m_values;
     QList<Key> m_rows;
     QStringList m_shown;
+    bool m_showAll = true;
 };
 
 } // namespace Sightline

@@ -104,6 +104,16 @@ LatestValueTiles::LatestValueTiles(LatestValuesModel *model, Clock clock, QWidge
 
 LatestValueTiles::~LatestValueTiles() = default;
 
+void LatestValueTiles::paintEvent(QPaintEvent *event)
+{
+    QListView::paintEvent(event);
+    if (model() && model()->rowCount() == 0) {
+        QPainter painter(viewport());
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(viewport()->rect(), Qt::AlignCenter, tr("Tick devices in the list to see their latest values"));
+    }
+}
+
 QSize LatestValueTiles::sizeHint() const
 {
     return QSize(kTileWidth * 4, kTileHeight * 2 + 4);

@@ -24,6 +24,9 @@ public:
 
     QSize sizeHint() const override;
 
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
 private:
     QTimer *m_ageTimer = nullptr;
 };

@@ -57,6 +57,7 @@ void tst_LatestValuesModel::filterByDevice()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.applyPoint(point("d1", 1, {{"a", 1}, {"b", 2}}));
     model.applyPoint(point("d2", 1, {{"a", 3}}));
+    QCOMPARE(model.rowCount(), 3); // every device until told otherwise
     model.setShownDevices({QStringLiteral("d2")});
     QCOMPARE(model.rowCount(), 1);
     model.applyPoint(point("d1", 2, {{"c", 4}})); // hidden device: kept, not shown
@@ -64,6 +65,8 @@ void tst_LatestValuesModel::filterByDevice()
     model.applyPoint(point("d2", 2, {{"b", 5}}));
     QCOMPARE(model.rowCount(), 2);
     model.setShownDevices({});
+    QCOMPARE(model.rowCount(), 0);
+    model.showAllDevices();
     QCOMPARE(model.rowCount(), 5);
     model.clear();
     QCOMPARE(model.rowCount(), 0);

@@ -38,8 +38,7 @@ struct Record
 
     bool operator==(const Record &o) const
     {
-        return kind == o.kind && type == o.type && data == o.data && id == o.id
-                && retry == o.retry;
+        return kind == o.kind && type == o.type && data == o.data && id == o.id && retry == o.retry;
     }
 };
 
@@ -124,10 +123,9 @@ Outcome parseReference(QByteArrayView input)
             }
             if (dataBuffer.endsWith('\n'))
                 dataBuffer.chop(1);
-            out.records.push_back({ 'E',
-                                    eventTypeBuffer.isEmpty() ? QByteArray("message")
-                                                              : eventTypeBuffer,
-                                    dataBuffer, out.lastEventId, 0 });
+            out.records.push_back(
+                { 'E', eventTypeBuffer.isEmpty() ? QByteArray("message") : eventTypeBuffer,
+                    dataBuffer, out.lastEventId, 0 });
             dataBuffer.clear();
             eventTypeBuffer.clear();
             continue;

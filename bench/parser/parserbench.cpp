@@ -66,12 +66,11 @@ Input makeTelemetryInput(qsizetype count)
         const int ms = int(i % 1000);
         const QByteArray msText = QByteArray::number(ms).rightJustified(3, '0');
         const QByteArray data = "{\"id\":\"" + id + "\",\"ts\":\"2026-11-22T10:00:00." + msText
-                + "Z\",\"topic\":\"account:demo/site:lab/device:" + device
-                + "\",\"type\":\"telemetry\",\"data\":{\"deviceId\":\"" + device
-                + "\",\"seq\":" + id + ",\"fields\":{\"cpu_temp_c\":"
-                + QByteArray::number(40 + random.next() % 200 / 10.0) + ",\"gpu_util_pct\":"
-                + QByteArray::number(random.next() % 100) + ",\"power_mw\":"
-                + QByteArray::number(4000 + random.next() % 3000) + "}}}";
+            + "Z\",\"topic\":\"account:demo/site:lab/device:" + device
+            + "\",\"type\":\"telemetry\",\"data\":{\"deviceId\":\"" + device + "\",\"seq\":" + id
+            + ",\"fields\":{\"cpu_temp_c\":" + QByteArray::number(40 + random.next() % 200 / 10.0)
+            + ",\"gpu_util_pct\":" + QByteArray::number(random.next() % 100)
+            + ",\"power_mw\":" + QByteArray::number(4000 + random.next() % 3000) + "}}}";
         input.bytes.append("id: " + id + "\nevent: telemetry\ndata: " + data + "\n\n");
         if (i % 1000 == 0)
             input.bytes.append(": ping\n\n");
@@ -85,8 +84,8 @@ Input makeLargeInput(qsizetype count)
     Input input { QStringLiteral("large"), {}, count };
     input.bytes.reserve(count * (kDataSize + 64));
     Sequence random;
-    static constexpr char kAlphabet[] =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char kAlphabet[]
+        = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (qsizetype i = 1; i <= count; ++i) {
         const QByteArray head = "{\"id\":\"" + QByteArray::number(i) + "\",\"blob\":\"";
         const QByteArray tail = "\"}";
@@ -119,7 +118,10 @@ struct Run
 class CountingHandler final : public SseParser::Handler
 {
 public:
-    explicit CountingHandler(Run *run) : m_run(run) { }
+    explicit CountingHandler(Run *run)
+        : m_run(run)
+    {
+    }
     void handleEvent(SseEvent &&event) override
     {
         ++m_run->events;
@@ -138,8 +140,8 @@ Q_NEVER_INLINE Run parseOnce(const Input &input, qsizetype chunk, bool useHandle
     const double cpuStart = threadCpuSeconds();
     const auto start = std::chrono::steady_clock::now();
     for (qsizetype at = 0; at < input.bytes.size(); at += chunk) {
-        const QByteArrayView bytes =
-                QByteArrayView(input.bytes).sliced(at, qMin(chunk, input.bytes.size() - at));
+        const QByteArrayView bytes
+            = QByteArrayView(input.bytes).sliced(at, qMin(chunk, input.bytes.size() - at));
         if (useHandler) {
             parser.feed(bytes, handler);
             continue;
@@ -164,31 +166,27 @@ int main(int argc, char *argv[])
     cli.setApplicationDescription(QStringLiteral("SseParser throughput benchmark."));
     cli.addHelpOption();
     const QCommandLineOption eventsOption(QStringLiteral("events"),
-                                          QStringLiteral("Telemetry events (default 1000000)."),
-                                          QStringLiteral("n"), QStringLiteral("1000000"));
+        QStringLiteral("Telemetry events (default 1000000)."), QStringLiteral("n"),
+        QStringLiteral("1000000"));
     const QCommandLineOption largeOption(QStringLiteral("large-events"),
-                                         QStringLiteral("1 MiB events (default 64)."),
-                                         QStringLiteral("n"), QStringLiteral("64"));
+        QStringLiteral("1 MiB events (default 64)."), QStringLiteral("n"), QStringLiteral("64"));
     const QCommandLineOption chunkOption(QStringLiteral("chunk"),
-                                         QStringLiteral("Bytes per feed() (default 65536)."),
-                                         QStringLiteral("bytes"), QStringLiteral("65536"));
+        QStringLiteral("Bytes per feed() (default 65536)."), QStringLiteral("bytes"),
+        QStringLiteral("65536"));
     const QCommandLineOption repeatOption(QStringLiteral("repeat"),
-                                          QStringLiteral("Runs per input (default 5)."),
-                                          QStringLiteral("n"), QStringLiteral("5"));
-    const QCommandLineOption apiOption(
-            QStringLiteral("api"),
-            QStringLiteral("list: QList<SseEvent> feed(bytes) (default); handler: "
-                           "feed(bytes, handler), events consumed one by one."),
-            QStringLiteral("list|handler"), QStringLiteral("list"));
-    const QCommandLineOption writeOption(
-            QStringLiteral("write-inputs"),
-            QStringLiteral("Also write the inputs to <dir>/telemetry.sse and large.sse."),
-            QStringLiteral("dir"));
+        QStringLiteral("Runs per input (default 5)."), QStringLiteral("n"), QStringLiteral("5"));
+    const QCommandLineOption apiOption(QStringLiteral("api"),
+        QStringLiteral("list: QList<SseEvent> feed(bytes) (default); handler: "
+                       "feed(bytes, handler), events consumed one by one."),
+        QStringLiteral("list|handler"), QStringLiteral("list"));
+    const QCommandLineOption writeOption(QStringLiteral("write-inputs"),
+        QStringLiteral("Also write the inputs to <dir>/telemetry.sse and large.sse."),
+        QStringLiteral("dir"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
-                                        QStringLiteral("Print one JSON line per input instead "
-                                                       "of text."));
-    cli.addOptions({ eventsOption, largeOption, chunkOption, repeatOption, apiOption,
-                     writeOption, jsonOption });
+        QStringLiteral("Print one JSON line per input instead "
+                       "of text."));
+    cli.addOptions({ eventsOption, largeOption, chunkOption, repeatOption, apiOption, writeOption,
+        jsonOption });
     cli.process(app);
 
     const qsizetype chunk = qMax(1ll, cli.value(chunkOption).toLongLong());
@@ -203,7 +201,7 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
 
     const std::vector<Input> inputs { makeTelemetryInput(cli.value(eventsOption).toLongLong()),
-                                      makeLargeInput(cli.value(largeOption).toLongLong()) };
+        makeLargeInput(cli.value(largeOption).toLongLong()) };
 
     if (cli.isSet(writeOption)) {
         const QDir dir(cli.value(writeOption));
@@ -246,28 +244,28 @@ int main(int argc, char *argv[])
         const double wallMedian = wall[wall.size() / 2];
         const double mb = double(input.bytes.size()) / 1e6;
         const QString line = json
-                ? QStringLiteral("{\"parser\":\"SseParser (%8 API)\",\"input\":\"%1\",\"bytes\":%2,"
-                                 "\"events\":%3,\"chunk\":%4,\"runs\":%5,"
-                                 "\"cpuSeconds\":%6,\"wallSeconds\":%7}")
-                          .arg(input.name)
-                          .arg(input.bytes.size())
-                          .arg(input.events)
-                          .arg(chunk)
-                          .arg(repeat)
-                          .arg(cpuMedian, 0, 'f', 6)
-                          .arg(wallMedian, 0, 'f', 6)
-                          .arg(api)
-                : QStringLiteral("%9 API, %1: %2 events, %3 MB in %4-byte chunks, median of %5 runs: "
-                                 "%6 MB/s, %7 events/s (CPU time); %8 MB/s wall")
-                          .arg(input.name)
-                          .arg(input.events)
-                          .arg(mb, 0, 'f', 1)
-                          .arg(chunk)
-                          .arg(repeat)
-                          .arg(mb / cpuMedian, 0, 'f', 1)
-                          .arg(double(input.events) / cpuMedian, 0, 'f', 0)
-                          .arg(mb / wallMedian, 0, 'f', 1)
-                          .arg(api);
+            ? QStringLiteral("{\"parser\":\"SseParser (%8 API)\",\"input\":\"%1\",\"bytes\":%2,"
+                             "\"events\":%3,\"chunk\":%4,\"runs\":%5,"
+                             "\"cpuSeconds\":%6,\"wallSeconds\":%7}")
+                  .arg(input.name)
+                  .arg(input.bytes.size())
+                  .arg(input.events)
+                  .arg(chunk)
+                  .arg(repeat)
+                  .arg(cpuMedian, 0, 'f', 6)
+                  .arg(wallMedian, 0, 'f', 6)
+                  .arg(api)
+            : QStringLiteral("%9 API, %1: %2 events, %3 MB in %4-byte chunks, median of %5 runs: "
+                             "%6 MB/s, %7 events/s (CPU time); %8 MB/s wall")
+                  .arg(input.name)
+                  .arg(input.events)
+                  .arg(mb, 0, 'f', 1)
+                  .arg(chunk)
+                  .arg(repeat)
+                  .arg(mb / cpuMedian, 0, 'f', 1)
+                  .arg(double(input.events) / cpuMedian, 0, 'f', 0)
+                  .arg(mb / wallMedian, 0, 'f', 1)
+                  .arg(api);
         out << line << '\n';
         out.flush();
     }

@@ -40,7 +40,7 @@ const char *findLineEndSse2(const char *p, const char *end, bool *nonAscii)
     while (end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
         const auto eolMask = static_cast<unsigned>(
-                _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
         const auto highMask = static_cast<unsigned>(_mm_movemask_epi8(v));
         if (eolMask != 0) {
             const unsigned at = unsigned(__builtin_ctz(eolMask));
@@ -68,8 +68,8 @@ const char *findLineEndSse2(const char *p, const char *end, bool *nonAscii)
 #ifdef SIGHTLINE_HAVE_AVX2_SCAN
 // The same scan 32 bytes at a time, chosen at run time on CPUs with AVX2
 // (the build targets baseline x86-64, so it cannot be assumed).
-__attribute__((target("avx2"))) const char *findLineEndAvx2(const char *p, const char *end,
-                                                            bool *nonAscii)
+__attribute__((target("avx2"))) const char *findLineEndAvx2(
+    const char *p, const char *end, bool *nonAscii)
 {
     unsigned high = 0;
     const __m256i cr = _mm256_set1_epi8('\r');
@@ -77,7 +77,7 @@ __attribute__((target("avx2"))) const char *findLineEndAvx2(const char *p, const
     while (end - p >= 32) {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
         const auto eolMask = static_cast<unsigned>(_mm256_movemask_epi8(
-                _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, lf))));
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, lf))));
         const auto highMask = static_cast<unsigned>(_mm256_movemask_epi8(v));
         if (eolMask != 0) {
             const unsigned at = unsigned(__builtin_ctz(eolMask));
@@ -226,7 +226,8 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
     // growing it step by step costs a reallocation per doubling.
     if (m_eventsDispatched > 0 && bytes.size() > 0) {
         const qint64 bytesPerEvent = qMax<qint64>(1, m_bytesFed / m_eventsDispatched);
-        collector.events.reserve(qsizetype(qMin<qint64>(bytes.size() / bytesPerEvent + 1, 1 << 16)));
+        collector.events.reserve(
+            qsizetype(qMin<qint64>(bytes.size() / bytesPerEvent + 1, 1 << 16)));
     }
     feed(bytes, collector);
     return std::move(collector.events);
@@ -263,7 +264,6 @@ void SseParser::feed(QByteArrayView bytes, Handler &handler)
     }
     consume(p, end, handler);
 }
-
 
 void SseParser::consume(const char *p, const char *const end, Handler &handler)
 {
@@ -340,8 +340,7 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
     }
 }
 
-void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner,
-                            Handler &handler)
+void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, Handler &handler)
 {
     // 9.2.6: a blank line dispatches the event.
     if (line.isEmpty()) {
@@ -359,7 +358,8 @@ void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owne
             m_hasEventType = false;
         } else {
             if (value.size() != m_typeCacheRaw.size()
-                || std::memcmp(value.data(), m_typeCacheRaw.constData(), size_t(value.size())) != 0) {
+                || std::memcmp(value.data(), m_typeCacheRaw.constData(), size_t(value.size()))
+                    != 0) {
                 m_typeCache = valueToString(value, nonAscii);
                 m_typeCacheRaw = value.toByteArray();
             }
@@ -386,8 +386,7 @@ void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owne
     }
 }
 
-void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner,
-                           Handler &handler)
+void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, Handler &handler)
 {
     // The data buffer is kept without its final LF: an LF goes in *between*
     // values, which is the same as the spec's "append value, append LF" and
@@ -442,7 +441,7 @@ void SseParser::dispatch(Handler &handler)
     // Steps 3-7 (step 3, removing the final LF, is implicit: see appendData).
     static const QString kMessage = QStringLiteral("message");
     SseEvent event { m_hasEventType ? m_typeCache : kMessage, std::move(m_data),
-                     m_lastEventIdBuffer };
+        m_lastEventIdBuffer };
     m_data = QByteArray();
     m_hasData = false;
     m_hasEventType = false;
@@ -460,7 +459,7 @@ void SseParser::raiseTooLarge(Handler &handler)
     m_error = Error::EventTooLarge;
     m_errorString = QStringLiteral("event larger than %1 bytes discarded; skipping to the next "
                                    "blank line")
-                            .arg(m_maxEventSize);
+                        .arg(m_maxEventSize);
     handler.handleError(m_error, m_errorString);
 }
 

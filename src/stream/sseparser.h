@@ -77,7 +77,10 @@ public:
     // The event source's last event ID string: set from the last event ID
     // buffer at every blank line, whether an event was dispatched or not.
     // This is the value to send as Last-Event-ID when reconnecting.
-    QString lastEventId() const { return m_lastEventIdIsBuffer ? m_lastEventIdBuffer : m_lastEventId; }
+    QString lastEventId() const
+    {
+        return m_lastEventIdIsBuffer ? m_lastEventIdBuffer : m_lastEventId;
+    }
     // The reconnection time in milliseconds set by the latest valid `retry:`
     // field, or -1 if the stream has sent none.
     qint64 retryHint() const { return m_retryHint; }

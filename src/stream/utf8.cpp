@@ -38,8 +38,8 @@ const unsigned char *skipAscii(const unsigned char *p, const unsigned char *end)
 // nullptr when the sequence is invalid; then `*resume` is where decoding
 // continues after emitting one U+FFFD (the byte that broke the sequence is
 // not consumed: the standard "restores" it to the stream).
-const unsigned char *decodeSequence(const unsigned char *p, const unsigned char *end,
-                                    const unsigned char **resume)
+const unsigned char *decodeSequence(
+    const unsigned char *p, const unsigned char *end, const unsigned char **resume)
 {
     const unsigned char lead = *p;
     int needed = 0;
@@ -126,8 +126,7 @@ QString validToString(QByteArrayView utf8)
     // inside an event stream it is text ("id: \uFEFF1"); found by fuzz/.
     if (utf8.startsWith("\xEF\xBB\xBF")) {
         QStringDecoder decoder(QStringDecoder::Utf8,
-                               QStringDecoder::Flag::Stateless
-                                       | QStringDecoder::Flag::ConvertInitialBom);
+            QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
         return decoder.decode(utf8);
     }
     return QString::fromUtf8(utf8);

@@ -39,27 +39,29 @@ void tst_SseJsonlWriter::eventLine_data()
                                 << QByteArray(R"({"event":"message","data":"","lastEventId":"7"})"
                                               "\n");
     QTest::newRow("quote and backslash escaped")
-            << QStringLiteral("a\"b") << QByteArray("c\\d") << QStringLiteral("\\")
-            << QByteArray(R"({"event":"a\"b","data":"c\\d","lastEventId":"\\"})"
-                          "\n");
+        << QStringLiteral("a\"b") << QByteArray("c\\d") << QStringLiteral("\\")
+        << QByteArray(R"({"event":"a\"b","data":"c\\d","lastEventId":"\\"})"
+                      "\n");
     QTest::newRow("named control characters")
-            << QStringLiteral("t") << QByteArray("\b\f\n\r\t") << QString()
-            << QByteArray(R"({"event":"t","data":"\b\f\n\r\t","lastEventId":""})"
-                          "\n");
+        << QStringLiteral("t") << QByteArray("\b\f\n\r\t") << QString()
+        << QByteArray(R"({"event":"t","data":"\b\f\n\r\t","lastEventId":""})"
+                      "\n");
     QTest::newRow("other control characters as \\u00XX")
-            << QStringLiteral("t") << QByteArray("\x01\x1f", 2) << QString()
-            << QByteArray(R"({"event":"t","data":"\u0001\u001f","lastEventId":""})"
-                          "\n");
-    QTest::newRow("NUL as \\u0000") << QStringLiteral("t") << QByteArray("a\0b", 3) << QString()
-                                   << QByteArray(R"({"event":"t","data":"a\u0000b","lastEventId":""})"
-                                                 "\n");
-    QTest::newRow("DEL and slash kept") << QStringLiteral("t") << QByteArray("\x7f/") << QString()
-                                        << QByteArray("{\"event\":\"t\",\"data\":\"\x7f/\",\"lastEventId\":\"\"}\n");
+        << QStringLiteral("t") << QByteArray("\x01\x1f", 2) << QString()
+        << QByteArray(R"({"event":"t","data":"\u0001\u001f","lastEventId":""})"
+                      "\n");
+    QTest::newRow("NUL as \\u0000")
+        << QStringLiteral("t") << QByteArray("a\0b", 3) << QString()
+        << QByteArray(R"({"event":"t","data":"a\u0000b","lastEventId":""})"
+                      "\n");
+    QTest::newRow("DEL and slash kept")
+        << QStringLiteral("t") << QByteArray("\x7f/") << QString()
+        << QByteArray("{\"event\":\"t\",\"data\":\"\x7f/\",\"lastEventId\":\"\"}\n");
     QTest::newRow("non-ASCII kept as UTF-8")
-            << QString::fromUtf8("\xc3\xa9") << QByteArray("\xe2\x82\xac \xf0\x9f\x98\x80")
-            << QString::fromUtf8("\xe2\x80\xa8")
-            << QByteArray("{\"event\":\"\xc3\xa9\",\"data\":\"\xe2\x82\xac \xf0\x9f\x98\x80\","
-                          "\"lastEventId\":\"\xe2\x80\xa8\"}\n");
+        << QString::fromUtf8("\xc3\xa9") << QByteArray("\xe2\x82\xac \xf0\x9f\x98\x80")
+        << QString::fromUtf8("\xe2\x80\xa8")
+        << QByteArray("{\"event\":\"\xc3\xa9\",\"data\":\"\xe2\x82\xac \xf0\x9f\x98\x80\","
+                      "\"lastEventId\":\"\xe2\x80\xa8\"}\n");
 }
 
 void tst_SseJsonlWriter::eventLine()
@@ -90,8 +92,8 @@ void tst_SseJsonlWriter::retryLine_data()
     QTest::addColumn<QByteArray>("expected");
     QTest::newRow("zero") << 0ll << QByteArray("{\"retry\":0}\n");
     QTest::newRow("server default") << 10000ll << QByteArray("{\"retry\":10000}\n");
-    QTest::newRow("saturated 64-bit value") << 9223372036854775807ll
-                                            << QByteArray("{\"retry\":9223372036854775807}\n");
+    QTest::newRow("saturated 64-bit value")
+        << 9223372036854775807ll << QByteArray("{\"retry\":9223372036854775807}\n");
 }
 
 void tst_SseJsonlWriter::retryLine()
@@ -107,11 +109,12 @@ void tst_SseJsonlWriter::keepsStreamOrder()
     SseJsonlWriter writer;
     parser.feed("retry: 5\ndata: a\n\nretry: 6\nid: 2\nevent: e\ndata: b\n", writer);
     QCOMPARE(writer.takeOutput(),
-             QByteArray("{\"retry\":5}\n"
-                        "{\"event\":\"message\",\"data\":\"a\",\"lastEventId\":\"\"}\n"
-                        "{\"retry\":6}\n"));
+        QByteArray("{\"retry\":5}\n"
+                   "{\"event\":\"message\",\"data\":\"a\",\"lastEventId\":\"\"}\n"
+                   "{\"retry\":6}\n"));
     parser.feed("\n", writer);
-    QCOMPARE(writer.takeOutput(), QByteArray("{\"event\":\"e\",\"data\":\"b\",\"lastEventId\":\"2\"}\n"));
+    QCOMPARE(writer.takeOutput(),
+        QByteArray("{\"event\":\"e\",\"data\":\"b\",\"lastEventId\":\"2\"}\n"));
     QCOMPARE(writer.takeOutput(), QByteArray());
     QVERIFY(writer.takeErrors().isEmpty());
 }
@@ -125,7 +128,7 @@ void tst_SseJsonlWriter::collectsErrors()
     QCOMPARE(errors.size(), 1);
     QVERIFY2(errors.first().contains(QLatin1String("8 bytes")), qPrintable(errors.first()));
     QCOMPARE(writer.takeOutput(),
-             QByteArray("{\"event\":\"message\",\"data\":\"ok\",\"lastEventId\":\"\"}\n"));
+        QByteArray("{\"event\":\"message\",\"data\":\"ok\",\"lastEventId\":\"\"}\n"));
     QVERIFY(writer.takeErrors().isEmpty());
 }
 

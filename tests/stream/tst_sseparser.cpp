@@ -26,8 +26,7 @@ constexpr int kRandomSplitsPerRow = 200;
 constexpr qsizetype kPairSplitMaxInput = 96; // every pair of cuts is O(n^2) runs
 
 // A byte string from a literal that may contain NUL bytes.
-template<size_t N>
-QByteArray bytes(const char (&literal)[N])
+template<size_t N> QByteArray bytes(const char (&literal)[N])
 {
     return QByteArray(literal, qsizetype(N - 1));
 }
@@ -50,7 +49,7 @@ QString escaped(QByteArrayView in)
 QString eventRecord(QByteArrayView type, QByteArrayView data, QByteArrayView lastEventId)
 {
     return QStringLiteral("event type=[%1] data=[%2] lastEventId=[%3]")
-            .arg(escaped(type), escaped(data), escaped(lastEventId));
+        .arg(escaped(type), escaped(data), escaped(lastEventId));
 }
 
 QString retryRecord(qint64 milliseconds)
@@ -81,8 +80,8 @@ public:
     void handleError(SseParser::Error error, const QString &message) override
     {
         records.append(error == SseParser::Error::EventTooLarge && !message.isEmpty()
-                               ? tooLargeRecord()
-                               : QStringLiteral("unexpected error"));
+                ? tooLargeRecord()
+                : QStringLiteral("unexpected error"));
     }
 };
 
@@ -95,7 +94,7 @@ struct Outcome
     bool operator==(const Outcome &other) const
     {
         return records == other.records && lastEventId == other.lastEventId
-                && retryHint == other.retryHint;
+            && retryHint == other.retryHint;
     }
 };
 
@@ -185,13 +184,13 @@ void tst_SseParser::addRuleRows()
     QTest::addColumn<qlonglong>("retryHint");
 
     const auto row = [](const char *name, const QByteArray &input, const QStringList &expected,
-                        const QString &lastEventId = QString(), qint64 retryHint = -1,
-                        qsizetype maxEventSize = SseParser::kDefaultMaxEventSize) {
+                         const QString &lastEventId = QString(), qint64 retryHint = -1,
+                         qsizetype maxEventSize = SseParser::kDefaultMaxEventSize) {
         QTest::newRow(name) << input << qlonglong(maxEventSize) << expected << lastEventId
                             << qlonglong(retryHint);
     };
     const auto ev = [](const QByteArray &data, QByteArrayView type = "message",
-                       QByteArrayView id = "") { return eventRecord(type, data, id); };
+                        QByteArrayView id = "") { return eventRecord(type, data, id); };
     const QByteArray fffd = kFffd;
 
     // Dispatch and the data buffer.
@@ -250,12 +249,12 @@ void tst_SseParser::addRuleRows()
         { ev("a", "message", "1"), ev("b") }, QString());
     row("id colon empty clears the last event id", "id: 1\n\nid:\ndata: b\n\n", { ev("b") },
         QString());
-    row("id keeps inner and trailing spaces", "id:  7 \ndata: a\n\n",
-        { ev("a", "message", " 7 ") }, QStringLiteral(" 7 "));
-    row("id with non-ASCII text", "id: \xc3\xa9\ndata: a\n\n",
-        { ev("a", "message", "\xc3\xa9") }, QString::fromUtf8("\xc3\xa9"));
-    row("id with invalid UTF-8 replaced", "id: \xc3\ndata: a\n\n",
-        { ev("a", "message", fffd) }, QString(QChar(0xFFFD)));
+    row("id keeps inner and trailing spaces", "id:  7 \ndata: a\n\n", { ev("a", "message", " 7 ") },
+        QStringLiteral(" 7 "));
+    row("id with non-ASCII text", "id: \xc3\xa9\ndata: a\n\n", { ev("a", "message", "\xc3\xa9") },
+        QString::fromUtf8("\xc3\xa9"));
+    row("id with invalid UTF-8 replaced", "id: \xc3\ndata: a\n\n", { ev("a", "message", fffd) },
+        QString(QChar(0xFFFD)));
 
     // The retry field.
     row("retry sets the reconnection time", "retry: 5000\n", { retryRecord(5000) }, QString(),
@@ -306,10 +305,12 @@ void tst_SseParser::addRuleRows()
     // UTF-8 decoding (split rows cut every sequence at every byte).
     row("valid multi-byte sequences kept", "data: \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n\n",
         { ev("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") });
-    row("invalid byte replaced", "data: a\xff" "b\n\n", { ev("a" + fffd + "b") });
+    row("invalid byte replaced",
+        "data: a\xff"
+        "b\n\n",
+        { ev("a" + fffd + "b") });
     row("truncated sequence before LF replaced once", "data: \xe2\x82\n\n", { ev(fffd) });
-    row("truncated sequence before ASCII replaced once", "data: \xe2\x82x\n\n",
-        { ev(fffd + "x") });
+    row("truncated sequence before ASCII replaced once", "data: \xe2\x82x\n\n", { ev(fffd + "x") });
     row("truncated sequence before CR replaced once", "data: \xf0\x9f\r\r", { ev(fffd) });
     row("truncated sequence before another lead byte", "data: \xe2\xc3\xa9\n\n",
         { ev(fffd + "\xc3\xa9") });
@@ -322,21 +323,36 @@ void tst_SseParser::addRuleRows()
     row("F5 lead byte replaced", "data: \xf5\x80\n\n", { ev(fffd + fffd) });
     row("stray continuation bytes replaced one each", "data: \x80\xbf\n\n", { ev(fffd + fffd) });
     row("highest code point kept", "data: \xf4\x8f\xbf\xbf\n\n", { ev("\xf4\x8f\xbf\xbf") });
-    row("invalid UTF-8 in the event type replaced", "event: \xff\ndata: 1\n\n",
-        { ev("1", fffd) });
+    row("invalid UTF-8 in the event type replaced", "event: \xff\ndata: 1\n\n", { ev("1", fffd) });
     row("invalid UTF-8 in a field name ignores the field", "dat\xe1: a\ndata\xff: b\n\n", {});
     row("U+FEFF inside data kept", "data: \xef\xbb\xbf\n\n", { ev("\xef\xbb\xbf") });
-    row("U+FEFF at the start of an id kept", "id: \xef\xbb\xbf" "1\ndata: a\n\n",
-        { ev("a", "message", "\xef\xbb\xbf" "1") }, QString(QChar(0xFEFF)) + QLatin1Char('1'));
+    row("U+FEFF at the start of an id kept",
+        "id: \xef\xbb\xbf"
+        "1\ndata: a\n\n",
+        { ev("a", "message",
+            "\xef\xbb\xbf"
+            "1") },
+        QString(QChar(0xFEFF)) + QLatin1Char('1'));
     row("U+FEFF at the start of an event type kept", "event: \xef\xbb\xbf\xef\xbb\xbf\ndata: a\n\n",
         { ev("a", "\xef\xbb\xbf\xef\xbb\xbf") });
 
     // The byte order mark.
-    row("BOM at the start stripped", "\xef\xbb\xbf" "data: a\n\n", { ev("a") });
-    row("second BOM not stripped", "\xef\xbb\xbf\xef\xbb\xbf" "data: a\n\n", {});
-    row("BOM after the first line not stripped", "data: a\n\n\xef\xbb\xbf" "data: b\n\n",
+    row("BOM at the start stripped",
+        "\xef\xbb\xbf"
+        "data: a\n\n",
         { ev("a") });
-    row("partial BOM at the start is not a BOM", "\xef\xbb" "data: a\n\n", {});
+    row("second BOM not stripped",
+        "\xef\xbb\xbf\xef\xbb\xbf"
+        "data: a\n\n",
+        {});
+    row("BOM after the first line not stripped",
+        "data: a\n\n\xef\xbb\xbf"
+        "data: b\n\n",
+        { ev("a") });
+    row("partial BOM at the start is not a BOM",
+        "\xef\xbb"
+        "data: a\n\n",
+        {});
     row("BOM then a blank line", "\xef\xbb\xbf\ndata: a\n\n", { ev("a") });
     row("BOM then a comment", "\xef\xbb\xbf: hi\ndata: a\n\n", { ev("a") });
     row("BOM-only stream", "\xef\xbb\xbf", {});
@@ -369,15 +385,18 @@ void tst_SseParser::addRuleRows()
     row("skipped lines are not interpreted",
         "id: 1\ndata: 0123456789abcdef\nid: 2\nretry: 5\ndata: x\n\ndata: b\n\n",
         { tooLargeRecord(), ev("b", "message", "1") }, QStringLiteral("1"), -1, 16);
-    row("event type of a skipped event discarded", "event: big\ndata: 0123456789abcdef\n\ndata: b\n\n",
-        { tooLargeRecord(), ev("b") }, QString(), -1, 16);
+    row("event type of a skipped event discarded",
+        "event: big\ndata: 0123456789abcdef\n\ndata: b\n\n", { tooLargeRecord(), ev("b") },
+        QString(), -1, 16);
     row("skipping ends at a CRLF blank line", "data: 0123456789abcdef\r\n\r\ndata: b\r\n\r\n",
         { tooLargeRecord(), ev("b") }, QString(), -1, 16);
     row("skipping ends at a CR blank line", "data: 0123456789abcdef\rmore\r\rdata: b\r\r",
         { tooLargeRecord(), ev("b") }, QString(), -1, 16);
-    row("replacement characters count toward the limit", "data: \xff\xff\xff\xff\xff\xff\n\ndata: b\n\n",
-        { tooLargeRecord(), ev("b") }, QString(), -1, 16);
-    row("each runaway event reported", "data: 0123456789abcdef\n\ndata: 0123456789abcdef\n\ndata: b\n\n",
+    row("replacement characters count toward the limit",
+        "data: \xff\xff\xff\xff\xff\xff\n\ndata: b\n\n", { tooLargeRecord(), ev("b") }, QString(),
+        -1, 16);
+    row("each runaway event reported",
+        "data: 0123456789abcdef\n\ndata: 0123456789abcdef\n\ndata: b\n\n",
         { tooLargeRecord(), tooLargeRecord(), ev("b") }, QString(), -1, 16);
     row("runaway event at end of stream", "data: a\n\ndata: 0123456789abcdef\n",
         { ev("a"), tooLargeRecord() }, QString(), -1, 16);
@@ -459,7 +478,7 @@ void tst_SseParser::feedRandomSplits()
         std::sort(cuts.begin(), cuts.end());
         const Outcome got = parseWithCuts(input, maxEventSize, cuts);
         QVERIFY2(got == expected,
-                 qPrintable(QStringLiteral("seed %1, %2").arg(m_seed).arg(describeCuts(cuts))));
+            qPrintable(QStringLiteral("seed %1, %2").arg(m_seed).arg(describeCuts(cuts))));
     }
 }
 
@@ -481,9 +500,10 @@ void tst_SseParser::listFeedMatchesHandlerFeed()
     QStringList eventRecords;
     for (const SseEvent &event : std::as_const(events))
         eventRecords.append(
-                eventRecord(event.type.toUtf8(), event.data, event.lastEventId.toUtf8()));
+            eventRecord(event.type.toUtf8(), event.data, event.lastEventId.toUtf8()));
     QStringList expectedEvents = expected.records;
-    expectedEvents.removeIf([](const QString &r) { return !r.startsWith(QLatin1String("event ")); });
+    expectedEvents.removeIf(
+        [](const QString &r) { return !r.startsWith(QLatin1String("event ")); });
     QCOMPARE(eventRecords, expectedEvents);
     QCOMPARE(parser.lastEventId(), expected.lastEventId);
     QCOMPARE(parser.retryHint(), expected.retryHint);
@@ -511,7 +531,8 @@ void tst_SseParser::resetForgetsEverything()
     QCOMPARE(parser.retryHint(), qint64(-1));
     QCOMPARE(parser.maxEventSize(), qsizetype(32));
     // A new stream: its BOM is stripped again, and nothing pending survives.
-    const QList<SseEvent> events = parser.feed("\xef\xbb\xbf" "data: b\n\n");
+    const QList<SseEvent> events = parser.feed("\xef\xbb\xbf"
+                                               "data: b\n\n");
     QCOMPARE(events.size(), 1);
     QCOMPARE(events.first().type, QStringLiteral("message"));
     QCOMPARE(events.first().data, QByteArray("b"));
@@ -535,8 +556,8 @@ void tst_SseParser::errorLastsOneFeedCall()
     SseParser parser(8);
     QVERIFY(parser.feed("data: 123456\n").isEmpty());
     QCOMPARE(parser.error(), SseParser::Error::EventTooLarge);
-    QVERIFY2(parser.errorString().contains(QLatin1String("8 bytes")),
-             qPrintable(parser.errorString()));
+    QVERIFY2(
+        parser.errorString().contains(QLatin1String("8 bytes")), qPrintable(parser.errorString()));
     QVERIFY(parser.feed("\n").isEmpty());
     QCOMPARE(parser.error(), SseParser::Error::None);
     QCOMPARE(parser.errorString(), QString());
@@ -562,7 +583,8 @@ void tst_SseParser::defaultLimitStopsRunawayEvent()
     int errors = 0;
     QList<SseEvent> events;
     for (qsizetype at = 0; at < runaway.size(); at += 65536) {
-        events += parser.feed(QByteArrayView(runaway).sliced(at, qMin<qsizetype>(65536, runaway.size() - at)));
+        events += parser.feed(
+            QByteArrayView(runaway).sliced(at, qMin<qsizetype>(65536, runaway.size() - at)));
         if (parser.error() == SseParser::Error::EventTooLarge)
             ++errors;
     }
@@ -573,7 +595,8 @@ void tst_SseParser::defaultLimitStopsRunawayEvent()
     QCOMPARE(events.first().lastEventId, QStringLiteral("2"));
 
     // Just under the limit is a normal event.
-    const QByteArray fits = "data: " + QByteArray(SseParser::kDefaultMaxEventSize - 6, 'y') + "\n\n";
+    const QByteArray fits
+        = "data: " + QByteArray(SseParser::kDefaultMaxEventSize - 6, 'y') + "\n\n";
     const QList<SseEvent> fitting = parser.feed(fits);
     QCOMPARE(parser.error(), SseParser::Error::None);
     QCOMPARE(fitting.size(), 1);
@@ -632,45 +655,49 @@ void tst_SseParser::tailStdin_data()
     const QStringList stdinOnly { QStringLiteral("--stdin") };
     const auto readSize = [](const char *n) {
         return QStringList { QStringLiteral("--stdin"), QStringLiteral("--read-size"),
-                             QString::fromLatin1(n) };
+            QString::fromLatin1(n) };
     };
 
-    QTest::newRow("issue example") << stdinOnly << QByteArray("data: a\n\n")
-                                   << QByteArray("{\"event\":\"message\",\"data\":\"a\",\"lastEventId\":\"\"}\n")
-                                   << 0;
+    QTest::newRow("issue example")
+        << stdinOnly << QByteArray("data: a\n\n")
+        << QByteArray("{\"event\":\"message\",\"data\":\"a\",\"lastEventId\":\"\"}\n") << 0;
     QTest::newRow("retry lines in stream order")
-            << stdinOnly << QByteArray("retry: 10\nid: 3\nevent: alert\ndata: a\n\nretry: x\nretry: 20\n")
-            << QByteArray("{\"retry\":10}\n"
-                          "{\"event\":\"alert\",\"data\":\"a\",\"lastEventId\":\"3\"}\n"
-                          "{\"retry\":20}\n")
-            << 0;
+        << stdinOnly
+        << QByteArray("retry: 10\nid: 3\nevent: alert\ndata: a\n\nretry: x\nretry: 20\n")
+        << QByteArray("{\"retry\":10}\n"
+                      "{\"event\":\"alert\",\"data\":\"a\",\"lastEventId\":\"3\"}\n"
+                      "{\"retry\":20}\n")
+        << 0;
     QTest::newRow("JSON escaping")
-            << stdinOnly
-            << QByteArray("event: \"t\"\nid: \\\ndata: \x01\t\x1f/\x7f\ndata: \"\n\n")
-            << QByteArray("{\"event\":\"\\\"t\\\"\",\"data\":\"\\u0001\\t\\u001f/\x7f\\n\\\"\","
-                          "\"lastEventId\":\"\\\\\"}\n")
-            << 0;
+        << stdinOnly << QByteArray("event: \"t\"\nid: \\\ndata: \x01\t\x1f/\x7f\ndata: \"\n\n")
+        << QByteArray("{\"event\":\"\\\"t\\\"\",\"data\":\"\\u0001\\t\\u001f/\x7f\\n\\\"\","
+                      "\"lastEventId\":\"\\\\\"}\n")
+        << 0;
     QTest::newRow("non-ASCII kept and invalid UTF-8 replaced")
-            << stdinOnly << QByteArray("data: \xc3\xa9 \xff\n\n")
-            << QByteArray("{\"event\":\"message\",\"data\":\"\xc3\xa9 \xef\xbf\xbd\",\"lastEventId\":\"\"}\n")
-            << 0;
+        << stdinOnly << QByteArray("data: \xc3\xa9 \xff\n\n")
+        << QByteArray(
+               "{\"event\":\"message\",\"data\":\"\xc3\xa9 \xef\xbf\xbd\",\"lastEventId\":\"\"}\n")
+        << 0;
     QTest::newRow("read size 1 across CRLF and UTF-8")
-            << readSize("1") << QByteArray("\xef\xbb\xbf" "data: \xe2\x82\xac\r\n\r\ndata: b\r\r")
-            << QByteArray("{\"event\":\"message\",\"data\":\"\xe2\x82\xac\",\"lastEventId\":\"\"}\n"
-                          "{\"event\":\"message\",\"data\":\"b\",\"lastEventId\":\"\"}\n")
-            << 0;
-    QTest::newRow("read size 3") << readSize("3") << QByteArray("data: abc\ndata: def\n\n")
-                                 << QByteArray("{\"event\":\"message\",\"data\":\"abc\\ndef\",\"lastEventId\":\"\"}\n")
-                                 << 0;
+        << readSize("1")
+        << QByteArray("\xef\xbb\xbf"
+                      "data: \xe2\x82\xac\r\n\r\ndata: b\r\r")
+        << QByteArray("{\"event\":\"message\",\"data\":\"\xe2\x82\xac\",\"lastEventId\":\"\"}\n"
+                      "{\"event\":\"message\",\"data\":\"b\",\"lastEventId\":\"\"}\n")
+        << 0;
+    QTest::newRow("read size 3")
+        << readSize("3") << QByteArray("data: abc\ndata: def\n\n")
+        << QByteArray("{\"event\":\"message\",\"data\":\"abc\\ndef\",\"lastEventId\":\"\"}\n") << 0;
     QTest::newRow("empty input") << stdinOnly << QByteArray() << QByteArray() << 0;
-    QTest::newRow("unfinished event at end") << stdinOnly << QByteArray("data: a\n") << QByteArray()
-                                             << 0;
-    QTest::newRow("read size zero refused") << readSize("0") << QByteArray("data: a\n\n")
-                                            << QByteArray() << 2;
-    QTest::newRow("read size not a number refused") << readSize("many") << QByteArray("data: a\n\n")
-                                                    << QByteArray() << 2;
-    QTest::newRow("unknown option refused") << QStringList { QStringLiteral("--stdin"), QStringLiteral("--bogus") }
-                                            << QByteArray("data: a\n\n") << QByteArray() << 2;
+    QTest::newRow("unfinished event at end")
+        << stdinOnly << QByteArray("data: a\n") << QByteArray() << 0;
+    QTest::newRow("read size zero refused")
+        << readSize("0") << QByteArray("data: a\n\n") << QByteArray() << 2;
+    QTest::newRow("read size not a number refused")
+        << readSize("many") << QByteArray("data: a\n\n") << QByteArray() << 2;
+    QTest::newRow("unknown option refused")
+        << QStringList { QStringLiteral("--stdin"), QStringLiteral("--bogus") }
+        << QByteArray("data: a\n\n") << QByteArray() << 2;
 }
 
 void tst_SseParser::tailStdin()
@@ -699,7 +726,7 @@ void tst_SseParser::tailStdinReportsRunawayEvent()
 {
     QVERIFY2(QFileInfo(tailProgram()).isExecutable(), qPrintable(tailProgram()));
     const QByteArray input = "data: before\n\ndata: " + QByteArray(17 * 1024 * 1024, 'x')
-            + "\ndata: tail\n\nid: 9\ndata: after\n\n";
+        + "\ndata: tail\n\nid: 9\ndata: after\n\n";
     QProcess tail;
     tail.start(tailProgram(), { QStringLiteral("--stdin") });
     QVERIFY2(tail.waitForStarted(kProcessTimeoutMs), qPrintable(tail.errorString()));
@@ -708,11 +735,11 @@ void tst_SseParser::tailStdinReportsRunawayEvent()
     QVERIFY2(tail.waitForFinished(kProcessTimeoutMs), qPrintable(tail.errorString()));
     QCOMPARE(tail.exitCode(), 0);
     QCOMPARE(tail.readAllStandardOutput(),
-             QByteArray("{\"event\":\"message\",\"data\":\"before\",\"lastEventId\":\"\"}\n"
-                        "{\"event\":\"message\",\"data\":\"after\",\"lastEventId\":\"9\"}\n"));
+        QByteArray("{\"event\":\"message\",\"data\":\"before\",\"lastEventId\":\"\"}\n"
+                   "{\"event\":\"message\",\"data\":\"after\",\"lastEventId\":\"9\"}\n"));
     const QByteArray errors = tail.readAllStandardError();
     QVERIFY2(errors.contains("sightline-tail: event larger than 16777216 bytes discarded"),
-             errors.constData());
+        errors.constData());
     QCOMPARE(errors.count('\n'), 1);
 }
 

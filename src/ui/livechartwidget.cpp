@@ -310,22 +310,15 @@ QList<QLineSeries *> &LiveChartWidget::seriesFor(const QString &deviceId, int se
         series->attachAxis(m_axisY);
         // The runs after the first continue the same line: same colour, no
         // second legend entry.
+        QPen pen = series->pen();
+        pen.setWidthF(2.0);
         if (!list.isEmpty()) {
-            series->setColor(list.constFirst()->color());
+            pen.setColor(list.constFirst()->color());
             const auto markers = m_chart->legend()->markers(series);
             for (QLegendMarker *marker : markers)
                 marker->setVisible(false);
-        } else {
-            QPen pen = series->pen();
-            pen.setWidthF(2.0);
-            series->setPen(pen);
         }
-        if (!list.isEmpty()) {
-            QPen pen = series->pen();
-            pen.setWidthF(2.0);
-            pen.setColor(list.constFirst()->color());
-            series->setPen(pen);
-        }
+        series->setPen(pen);
         list.append(series);
     }
     return list;

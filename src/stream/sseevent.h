@@ -20,6 +20,9 @@ struct SseEvent
     QString type;
     // The `data:` field values joined with LF (the data buffer without its
     // final LF). Possibly empty: a lone `data` line dispatches an empty event.
+    // A long value may keep the parser's line buffer (a few spare bytes in
+    // front, up to one earlier line's size behind): squeeze() it before
+    // keeping many such events for long.
     QByteArray data;
     // The parser's last event ID buffer when the event was dispatched: the
     // latest `id:` field of this event or of any earlier one, "" if none yet.

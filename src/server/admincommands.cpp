@@ -41,7 +41,7 @@ QString usage()
         "  sightline-server add-user   --data-dir DIR --account A --username U [--sites s1,s2]\n"
         "                              (reads the password from standard input)\n"
         "  sightline-server add-device --data-dir DIR --account A --site S --device D [--rotate]\n"
-        "  sightline-server demo       --data-dir DIR [--listen 127.0.0.1:8080]\n"
+        "  sightline-server demo       --data-dir DIR [--listen 127.0.0.1:8080] [--config FILE]\n"
         "--data-dir defaults to %1\n")
         .arg(AdminCommands::defaultDataDir());
 }
@@ -238,12 +238,13 @@ int runAddDevice(const QStringList &arguments, QTextStream &out, QTextStream &er
 
 int runDemo(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
+    // demo serves like serve, so it takes the same --config (docs/API.md).
     Options options;
-    options.parser.addOptions({options.dataDir, options.listen});
+    options.parser.addOptions({options.dataDir, options.listen, options.config});
     if (!parse(options, arguments, err))
         return kExitUsage;
     ServerConfig config;
-    if (!buildConfig(options, false, err, &config))
+    if (!buildConfig(options, true, err, &config))
         return kExitUsage;
     QString error;
     const auto devices = AdminCommands::provisionDemo(config.dataDir, &error);

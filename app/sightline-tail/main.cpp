@@ -1,21 +1,27 @@
 // sightline-tail: a terminal stream consumer (API.md "Command-line clients").
 //
 //   sightline-tail --stdin [--read-size N]   parse raw event-stream bytes (issue 2)
-//   sightline-tail --server URL ...          network mode (comes with the stream client)
+//   sightline-tail --server URL ...          network mode (issue 5)
 //
 // This file only reads the command line and moves bytes; parsing and output
-// formatting live in src/stream (SseParser, SseJsonlWriter).
+// formatting live in src/stream (SseParser, SseJsonlWriter), network mode in
+// src/tail (TailOptions, TailController).
 #include "stream/ssejsonlwriter.h"
 #include "stream/sseparser.h"
+#include "tail/tailcontroller.h"
+#include "tail/tailoptions.h"
 
 #include <QByteArray>
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QNetworkAccessManager>
 #include <QTextStream>
 
 #include <cerrno>
 #include <cstring>
+#include <termios.h>
 #include <unistd.h>
 
 namespace {
@@ -78,6 +84,54 @@ int runStdinMode(qsizetype readSize)
     }
 }
 
+// The password for --user: SIGHTLINE_PASSWORD, else one line read from the
+// terminal with echo off (or from standard input when it is not a terminal).
+QString readPassword(const QString &username)
+{
+    if (qEnvironmentVariableIsSet("SIGHTLINE_PASSWORD"))
+        return qEnvironmentVariable("SIGHTLINE_PASSWORD");
+    const bool isTerminal = ::isatty(STDIN_FILENO);
+    termios saved {};
+    if (isTerminal) {
+        QTextStream(stderr) << "Password for " << username << ": " << Qt::flush;
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    QTextStream in(stdin);
+    const QString password = in.readLine();
+    if (isTerminal) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        QTextStream(stderr) << '\n';
+    }
+    return password;
+}
+
+int runNetworkMode(QCoreApplication &app, Sightline::TailOptions options)
+{
+    if (!options.username.isEmpty()) {
+        options.password = readPassword(options.username);
+        if (options.password.isEmpty()) {
+            printError(
+                QStringLiteral("no password (set SIGHTLINE_PASSWORD or type one at the prompt)"));
+            return Sightline::TailController::ExitSignInFailed;
+        }
+    }
+    QFile out;
+    QFile err;
+    if (!out.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered)
+        || !err.open(STDERR_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+        printError(QStringLiteral("cannot open standard output"));
+        return kExitFailure;
+    }
+    QNetworkAccessManager network;
+    Sightline::TailController tail(options, &network, &out, &err);
+    QObject::connect(&tail, &Sightline::TailController::finished, &app, &QCoreApplication::exit);
+    tail.start();
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -98,6 +152,7 @@ int main(int argc, char *argv[])
             QStringLiteral("bytes"), QString::number(kDefaultReadSize));
     cli.addOption(stdinOption);
     cli.addOption(readSizeOption);
+    Sightline::TailOptions::addTo(cli);
 
     if (!cli.parse(QCoreApplication::arguments())) {
         printError(cli.errorText());
@@ -123,7 +178,11 @@ int main(int argc, char *argv[])
         return runStdinMode(qsizetype(readSize));
     }
 
-    // Network mode is added by the stream client issue.
-    printError(QStringLiteral("give --stdin (network mode is not available yet); see --help"));
-    return kExitBadArguments;
+    QString error;
+    const std::optional<Sightline::TailOptions> options = Sightline::TailOptions::read(cli, &error);
+    if (!options) {
+        printError(error);
+        return kExitBadArguments;
+    }
+    return runNetworkMode(app, *options);
 }

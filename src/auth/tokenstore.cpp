@@ -46,7 +46,7 @@ void TokenStore::fallBackToMemory(const QString &reason)
         return;
     m_memoryOnly = true;
     m_unavailableReason = QStringLiteral("no keychain available (%1); tokens are kept in memory only").arg(reason);
-    qCWarning(lcAuth).noquote() << m_unavailableReason;
+    qCDebug(lcAuth).noquote() << m_unavailableReason; // keychainUnavailable() tells the user
     emit keychainUnavailable(m_unavailableReason);
 }
 

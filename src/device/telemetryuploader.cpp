@@ -163,12 +163,24 @@ void TelemetryUploader::handleReply(QNetworkReply *reply)
 
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-    const QByteArray body = reply->readAll();
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
     qCDebug(lcDeviceWire).noquote() << "answer" << status << body;
 
-    if (status == 0) {
-        // No HTTP answer at all: refused, reset, timed out, DNS...
-        scheduleRetry(QStringLiteral("server unreachable (%1)").arg(reply->errorString()), 0);
+    // QNetworkReply's errors below 200 are the transport's (refused, closed,
+    // timed out, proxy); from 200 on they only mirror the HTTP status. A
+    // transport error after the status line (a 202 whose body never came)
+    // is retried too: the answer is not complete, and a resend is harmless.
+    const bool transportFailed = reply->error() != QNetworkReply::NoError && int(reply->error()) < 200;
+    if (status == 0 || transportFailed) {
+        // No complete HTTP answer: refused, reset, timed out, DNS... A
+        // transfer timeout shows as a cancel (stop() disconnects before
+        // aborting, so a cancel that reaches here is the timeout).
+        if (reply->error() == QNetworkReply::OperationCanceledError) {
+            scheduleRetry(QStringLiteral("server unreachable (no answer within %1 s)")
+                              .arg(m_settings.requestTimeoutMs / 1000.0), 0);
+        } else {
+            scheduleRetry(QStringLiteral("server unreachable (%1)").arg(reply->errorString()), 0);
+        }
         return;
     }
     if (status >= 200 && status < 300) {

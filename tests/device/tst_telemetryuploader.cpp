@@ -7,14 +7,17 @@
 // or are started with retryNow(), so no test waits for a backoff.
 #include "device/telemetryuploader.h"
 
+#include "support/httpclient.h"
 #include "support/ingestrecorder.h"
 #include "support/misbehavingserver.h"
+#include "support/testserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
+#include <QUrlQuery>
 #include <QSet>
 #include <QSignalSpy>
 #include <QtTest>
@@ -87,8 +90,13 @@ private slots:
     void dropsTheOldestWhenTheBufferIsFull();
     void deliversEveryPointOnceWhenTheServerComesBack();
     void keepsPointsWhilePaused();
+    void retriesARequestThatGetsNoAnswer();
+    void storesEachPointOnceOnTheRealServer();
+    void resendsItsBacklogAfterARealServerRestart();
 
 private:
+    QList<qint64> storedSeqs(Sightline::Test::TestServer &server, const QString &token);
+
     QNetworkAccessManager m_network;
 };
 
@@ -464,6 +472,119 @@ void tst_TelemetryUploader::keepsPointsWhilePaused()
     QVERIFY(drained.wait(kNetworkTimeoutMs));
     QCOMPARE(ingest.storedOrder, seqRange(kFirstSeq, 3));
     QCOMPARE(server.requestCount(), 1); // one batch after the pause
+}
+
+void tst_TelemetryUploader::retriesARequestThatGetsNoAnswer()
+{
+    MisbehavingServer server;
+    IngestRecorder ingest(server);
+    ingest.queue([](const QJsonArray &) { return ServerScript::head(202, {}).stall(); }); // headers, then nothing
+    TelemetryUploader::Settings settings = settingsFor(server);
+    settings.requestTimeoutMs = 300;
+    TelemetryUploader uploader(&m_network, settings);
+    uploader.setRandomSource([] { return 0.0; });
+    QSignalSpy retries(&uploader, &TelemetryUploader::retryScheduled);
+    QSignalSpy drained(&uploader, &TelemetryUploader::drained);
+
+    uploader.submit(QDateTime::currentDateTimeUtc(), fieldsFor(0));
+    QVERIFY(retries.wait(kNetworkTimeoutMs));
+    QCOMPARE(retries.first().at(1).toString(), QStringLiteral("server unreachable (no answer within 0.3 s)"));
+    QVERIFY(drained.wait(kNetworkTimeoutMs)); // the retry is answered
+    QCOMPARE(ingest.storedOrder, QList<qint64>{kFirstSeq});
+    server.abortConnections();
+}
+
+// The seqs of jetson-01's points in the real server's history, in order.
+QList<qint64> tst_TelemetryUploader::storedSeqs(Sightline::Test::TestServer &server, const QString &token)
+{
+    Sightline::Test::HttpClient http;
+    QUrl url = server.url(QStringLiteral("/api/v1/telemetry/history"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("deviceId"), QStringLiteral("jetson-01"));
+    query.addQueryItem(QStringLiteral("since"), QDateTime::currentDateTimeUtc().addSecs(-600).toString(Qt::ISODateWithMs));
+    url.setQuery(query);
+    const Sightline::Test::HttpResponse response = http.get(url, {{"Authorization", "Bearer " + token.toLatin1()}});
+    if (response.status != 200) {
+        qWarning() << "history answered" << response.status << response.body;
+        return {};
+    }
+    QList<qint64> seqs;
+    for (const QJsonValue &point : response.json().value(QStringLiteral("points")).toArray())
+        seqs.append(qint64(point.toObject().value(QStringLiteral("seq")).toDouble()));
+    return seqs;
+}
+
+void tst_TelemetryUploader::storesEachPointOnceOnTheRealServer()
+{
+    Sightline::Test::TestServer server;
+    QVERIFY2(server.addUser(QStringLiteral("acme"), QStringLiteral("alice"), "secret-pass"), qPrintable(server.errorString()));
+    const QByteArray key = server.addDevice(QStringLiteral("acme"), QStringLiteral("lab"), QStringLiteral("jetson-01"));
+    QVERIFY2(!key.isEmpty(), qPrintable(server.errorString()));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+
+    TelemetryUploader::Settings settings;
+    settings.serverUrl = server.url();
+    settings.deviceId = QStringLiteral("jetson-01");
+    settings.apiKey = key;
+    settings.firstSeq = kFirstSeq;
+    const QDateTime ts = QDateTime::currentDateTimeUtc();
+
+    // First delivery: five points.
+    TelemetryUploader first(&m_network, settings);
+    QSignalSpy firstDrained(&first, &TelemetryUploader::drained);
+    for (int i = 0; i < 5; ++i)
+        first.submit(ts.addMSecs(i), fieldsFor(i));
+    QTRY_COMPARE_WITH_TIMEOUT(first.acknowledgedCount(), qint64(5), kNetworkTimeoutMs);
+    QCOMPARE(first.duplicateCount(), qint64(0));
+
+    // The same points again, as after an answer that never arrived: the
+    // server acknowledges them as duplicates and stores nothing new.
+    TelemetryUploader again(&m_network, settings);
+    again.setPaused(true);
+    for (int i = 0; i < 5; ++i)
+        again.submit(ts.addMSecs(i), fieldsFor(i));
+    again.setPaused(false);
+    QTRY_COMPARE_WITH_TIMEOUT(again.acknowledgedCount(), qint64(5), kNetworkTimeoutMs);
+    QCOMPARE(again.duplicateCount(), qint64(5));
+
+    const QString token = server.signIn(QStringLiteral("alice"), "secret-pass");
+    QVERIFY2(!token.isEmpty(), qPrintable(server.errorString()));
+    QCOMPARE(storedSeqs(server, token), seqRange(kFirstSeq, 5));
+}
+
+void tst_TelemetryUploader::resendsItsBacklogAfterARealServerRestart()
+{
+    Sightline::Test::TestServer server;
+    QVERIFY2(server.addUser(QStringLiteral("acme"), QStringLiteral("alice"), "secret-pass"), qPrintable(server.errorString()));
+    const QByteArray key = server.addDevice(QStringLiteral("acme"), QStringLiteral("lab"), QStringLiteral("jetson-01"));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+
+    TelemetryUploader::Settings settings;
+    settings.serverUrl = server.url();
+    settings.deviceId = QStringLiteral("jetson-01");
+    settings.apiKey = key;
+    settings.firstSeq = kFirstSeq;
+    settings.initialRetryDelayMs = 20;
+    settings.maxRetryDelayMs = 200;
+    TelemetryUploader uploader(&m_network, settings);
+    QSignalSpy retries(&uploader, &TelemetryUploader::retryScheduled);
+
+    for (int i = 0; i < 3; ++i)
+        uploader.submit(QDateTime::currentDateTimeUtc(), fieldsFor(i));
+    QTRY_COMPARE_WITH_TIMEOUT(uploader.acknowledgedCount(), qint64(3), kNetworkTimeoutMs);
+
+    server.stop();
+    for (int i = 3; i < 20; ++i)
+        uploader.submit(QDateTime::currentDateTimeUtc(), fieldsFor(i));
+    QVERIFY(retries.wait(kNetworkTimeoutMs)); // refused while the server is down
+    QVERIFY(uploader.pendingCount() >= 17);
+    QVERIFY2(server.start(), qPrintable(server.errorString())); // same data dir, same port
+    QTRY_COMPARE_WITH_TIMEOUT(uploader.acknowledgedCount(), qint64(20), kNetworkTimeoutMs);
+    QCOMPARE(uploader.droppedCount(), qint64(0));
+
+    const QString token = server.signIn(QStringLiteral("alice"), "secret-pass");
+    QVERIFY2(!token.isEmpty(), qPrintable(server.errorString()));
+    QCOMPARE(storedSeqs(server, token), seqRange(kFirstSeq, 20));
 }
 
 QTEST_GUILESS_MAIN(tst_TelemetryUploader)

@@ -53,6 +53,26 @@ bool AlertEngine::breaches(const AlertRule &rule, double value) const
     return false;
 }
 
+void AlertEngine::restore(const QList<StoredEvent> &alertEvents)
+{
+    for (const StoredEvent &event : alertEvents) {
+        if (event.type != u"alert" || event.data.value(QStringLiteral("state")).toString() != u"firing")
+            continue;
+        const QString ruleId = event.data.value(QStringLiteral("ruleId")).toString();
+        for (int r = 0; r < m_rules.size(); ++r) {
+            if (m_rules.at(r).id != ruleId || !m_devicePatterns.at(r).match(event.deviceId).hasMatch())
+                continue;
+            Track &track = m_tracks[QString::number(r) + QLatin1Char('\n') + event.accountId + QLatin1Char('\n')
+                                    + event.deviceId];
+            track.ruleIndex = r;
+            track.device = DeviceRecord{event.accountId, event.siteId, event.deviceId};
+            track.state = State::Firing;
+            track.breachSince = event.ts;
+            track.lastValue = event.data.value(QStringLiteral("value")).toDouble();
+        }
+    }
+}
+
 void AlertEngine::evaluate(const DeviceRecord &device, const QList<TelemetryPoint> &points)
 {
     const QDateTime now = m_clock->now();

@@ -28,6 +28,12 @@ public:
     // hub, clock: not owned.
     AlertEngine(const QList<AlertRule> &rules, Hub *hub, const Clock *clock, QObject *parent = nullptr);
 
+    // The last alert events of the log (Storage::latestStateEvents): a rule
+    // that was firing at the last stop is firing again, so a still-breaching
+    // point after a restart publishes nothing, and the next normal one
+    // publishes `resolved`.
+    void restore(const QList<StoredEvent> &alertEvents);
+
     // Points a device just stored, in order.
     void evaluate(const DeviceRecord &device, const QList<TelemetryPoint> &points);
     // Fires every pending breach whose hold time has passed.

@@ -25,7 +25,7 @@ DeviceTracker::DeviceTracker(int offlineAfterSeconds, Hub *hub, const Clock *clo
 {
 }
 
-void DeviceTracker::restore(const QList<DeviceState> &states)
+void DeviceTracker::restore(const QList<DeviceState> &states, const QList<StoredEvent> &statusEvents)
 {
     for (const DeviceState &state : states) {
         Entry &entry = m_entries[entryKey(state.accountId, state.deviceId)];
@@ -34,6 +34,13 @@ void DeviceTracker::restore(const QList<DeviceState> &states)
         entry.lastSeen = state.lastSeen;
         entry.fields = state.fields;
         entry.fields.sort();
+    }
+    for (const StoredEvent &event : statusEvents) {
+        if (event.type != u"device_status")
+            continue;
+        const auto it = m_entries.find(entryKey(event.accountId, event.deviceId));
+        if (it != m_entries.end())
+            it->online = event.data.value(QStringLiteral("status")).toString() == u"online";
     }
 }
 

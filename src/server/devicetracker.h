@@ -27,9 +27,11 @@ public:
     // hub, clock: not owned.
     DeviceTracker(int offlineAfterSeconds, Hub *hub, const Clock *clock, QObject *parent = nullptr);
 
-    // What storage remembers from before a restart: every device starts
-    // offline with its last-seen time and field names.
-    void restore(const QList<DeviceState> &states);
+    // What storage remembers from before a restart: each device's last-seen
+    // time and field names, and the last device_status events of the log. A
+    // device whose last event said `online` stays online (no second
+    // `online`), and goes offline by the usual silence rule.
+    void restore(const QList<DeviceState> &states, const QList<StoredEvent> &statusEvents = {});
 
     // A device stored points just now (server time from the clock).
     void recordPoints(const DeviceRecord &device, const QList<TelemetryPoint> &points);

@@ -57,9 +57,13 @@ bool SqliteStorage::open(QString *error)
     QString openError;
     quint64 lastId = 0;
     QList<DeviceState> states;
+    QList<StoredEvent> stateEvents;
     SqliteWorker *worker = m_worker;
     QMetaObject::invokeMethod(
-        m_worker, [worker, &ok, &openError, &lastId, &states] { ok = worker->openDatabase(&openError, &lastId, &states); },
+        m_worker,
+        [worker, &ok, &openError, &lastId, &states, &stateEvents] {
+            ok = worker->openDatabase(&openError, &lastId, &states, &stateEvents);
+        },
         Qt::BlockingQueuedConnection);
     if (!ok) {
         *error = openError;
@@ -70,6 +74,7 @@ bool SqliteStorage::open(QString *error)
     }
     m_lastEventId = lastId;
     m_deviceStates = states;
+    m_stateEvents = stateEvents;
     m_open = true;
     m_healthy = true;
     m_status = QStringLiteral("ok");

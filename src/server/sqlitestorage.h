@@ -27,6 +27,7 @@ public:
     void close() override;
     quint64 lastEventId() const override { return m_lastEventId; }
     QList<DeviceState> deviceStates() const override { return m_deviceStates; }
+    QList<StoredEvent> latestStateEvents() const override { return m_stateEvents; }
     void write(const WriteBatch &batch, WriteCallback done) override;
     void readEvents(const EventQuery &query, EventCallback done) override;
     void readHistory(const HistoryQuery &query, HistoryCallback done) override;
@@ -58,6 +59,7 @@ private:
     QString m_status = QStringLiteral("not open");
     quint64 m_lastEventId = 0;
     QList<DeviceState> m_deviceStates;
+    QList<StoredEvent> m_stateEvents;
     quint64 m_nextRequestId = 1;
     QHash<quint64, WriteCallback> m_writeCallbacks;
     QHash<quint64, EventCallback> m_eventCallbacks;

@@ -101,7 +101,8 @@ bool SqliteWorker::exec(const QString &sql, QString *error)
     return true;
 }
 
-bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<DeviceState> *devices)
+bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<DeviceState> *devices,
+                                QList<StoredEvent> *stateEvents)
 {
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
@@ -173,6 +174,32 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
         m_deviceFields.insert(deviceKey(state.accountId, state.deviceId),
                               QSet<QString>(state.fields.begin(), state.fields.end()));
         devices->append(state);
+    }
+
+    // The last device_status per device and the last alert per (device,
+    // rule): the state the rules and the device tracker had at the last stop.
+    stateEvents->clear();
+    if (!query.exec(QStringLiteral(
+            "SELECT id, ts_ms, type, account, site, device, data FROM events WHERE id IN ("
+            " SELECT MAX(id) FROM events WHERE type = 'device_status' GROUP BY account, device"
+            " UNION ALL"
+            " SELECT MAX(id) FROM events WHERE type = 'alert' GROUP BY account, device, json_extract(data, '$.ruleId'))"
+            " ORDER BY id"))) {
+        *error = query.lastError().text();
+        m_db.close();
+        return false;
+    }
+    while (query.next()) {
+        StoredEvent event;
+        event.id = query.value(0).toULongLong();
+        event.ts = fromMsecs(query.value(1).toLongLong());
+        event.type = query.value(2).toString();
+        event.accountId = query.value(3).toString();
+        event.siteId = query.value(4).toString();
+        event.deviceId = query.value(5).toString();
+        event.topic = DeviceRecord{event.accountId, event.siteId, event.deviceId}.topic();
+        event.data = parseObject(query.value(6).toByteArray());
+        stateEvents->append(event);
     }
 
     auto prepare = [this, error](std::unique_ptr<QSqlQuery> &statement, const QString &sql) {

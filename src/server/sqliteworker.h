@@ -30,7 +30,8 @@ public:
     ~SqliteWorker() override;
 
     // Called on the storage thread (blocking queued) by SqliteStorage.
-    bool openDatabase(QString *error, quint64 *lastEventId, QList<DeviceState> *devices);
+    bool openDatabase(QString *error, quint64 *lastEventId, QList<DeviceState> *devices,
+                      QList<StoredEvent> *stateEvents);
     void closeDatabase(); // commits pending writes first
 
 public Q_SLOTS:

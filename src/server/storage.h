@@ -39,6 +39,10 @@ public:
     virtual quint64 lastEventId() const = 0;
     // Every device that stored a point, as loaded by open().
     virtual QList<DeviceState> deviceStates() const = 0;
+    // The newest device_status event of each device and the newest alert
+    // event of each (device, rule) still in the log, as loaded by open():
+    // what was online and what was firing when the server last stopped.
+    virtual QList<StoredEvent> latestStateEvents() const = 0;
 
     // Stores points (de-duplicated by account, device and seq) and events in
     // one transaction. The callback runs after the commit is durable.

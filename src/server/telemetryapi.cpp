@@ -88,7 +88,9 @@ bool TelemetryApi::start(QString *error)
         return false;
     }
     m_hub->setLastEventId(m_storage->lastEventId());
-    m_deviceTracker->restore(m_storage->deviceStates());
+    const QList<StoredEvent> stateEvents = m_storage->latestStateEvents();
+    m_deviceTracker->restore(m_storage->deviceStates(), stateEvents);
+    m_alertEngine->restore(stateEvents);
     m_checkTimer.start();
     m_purgeTimer.start();
     m_started = true;

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void holdTimeFiresFromTimer();
     void holdTimeInterruptedDoesNotFire();
     void alertDataMatchesContract();
+    void restoresFiringState();
     void devicePattern_data();
     void devicePattern();
 
@@ -182,6 +183,30 @@ void tst_AlertEngine::alertDataMatchesContract()
         {QStringLiteral("message"), QStringLiteral("GPU temperature above 85 °C")},
     };
     QCOMPARE(event.data, expected);
+}
+
+void tst_AlertEngine::restoresFiringState()
+{
+    // What the log said at the last stop: gpu-hot firing on jetson-01, and
+    // an alert of a rule that no longer exists.
+    StoredEvent firing;
+    firing.type = QStringLiteral("alert");
+    firing.accountId = kDevice.accountId;
+    firing.siteId = kDevice.siteId;
+    firing.deviceId = kDevice.deviceId;
+    firing.ts = m_clock->now().addSecs(-60);
+    firing.data = QJsonObject{{QStringLiteral("ruleId"), QStringLiteral("gpu-hot")},
+                              {QStringLiteral("state"), QStringLiteral("firing")},
+                              {QStringLiteral("value"), 90}};
+    StoredEvent gone = firing;
+    gone.data.insert(QStringLiteral("ruleId"), QStringLiteral("removed-rule"));
+    AlertEngine engine({hotRule(0)}, m_hub.get(), m_clock.get());
+    engine.restore({firing, gone});
+    QCOMPARE(engine.firingCount(), 1);
+    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    engine.evaluate(kDevice, points({95, 70}));
+    QTRY_COMPARE_WITH_TIMEOUT(states(published), QStringList{QStringLiteral("resolved")}, kStorageTimeoutMs);
+    QCOMPARE(engine.firingCount(), 0);
 }
 
 void tst_AlertEngine::devicePattern_data()

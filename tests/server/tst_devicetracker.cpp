@@ -39,6 +39,7 @@ private Q_SLOTS:
     void statusDataMatchesContract();
     void restoredDevicesStartOffline();
     void collectsFieldNames();
+    void restoredOnlineDeviceGoesOfflineBySilence();
 
 private:
     QStringList statuses(QSignalSpy &spy) const;
@@ -151,6 +152,26 @@ void tst_DeviceTracker::collectsFieldNames()
              (QStringList{QStringLiteral("cpu"), QStringLiteral("power_mw")}));
     // The same device id in another account is another device.
     QVERIFY(!tracker.status(QStringLiteral("other"), kDevice.deviceId).online);
+}
+
+void tst_DeviceTracker::restoredOnlineDeviceGoesOfflineBySilence()
+{
+    // The log's last word on jetson-01 was "online", 5 s before now.
+    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    StoredEvent online;
+    online.type = QStringLiteral("device_status");
+    online.accountId = kDevice.accountId;
+    online.siteId = kDevice.siteId;
+    online.deviceId = kDevice.deviceId;
+    online.data = QJsonObject{{QStringLiteral("status"), QStringLiteral("online")}};
+    tracker.restore({DeviceState{kDevice.accountId, kDevice.siteId, kDevice.deviceId, m_clock->now().addSecs(-5), {}}},
+                    {online});
+    QVERIFY(tracker.status(kDevice.accountId, kDevice.deviceId).online);
+    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    tracker.recordPoints(kDevice, onePoint()); // still online: nothing to say
+    m_clock->advance(15000);
+    tracker.checkOffline();
+    QTRY_COMPARE_WITH_TIMEOUT(statuses(published), QStringList{QStringLiteral("offline")}, kStorageTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(tst_DeviceTracker)

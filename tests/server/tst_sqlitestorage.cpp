@@ -97,6 +97,7 @@ private Q_SLOTS:
     void highWaterSurvivesPurgeAndRestart();
     void retentionPurge();
     void deviceStatesSurviveRestart();
+    void latestStateEventsAfterRestart();
     void droppedConnectionFailsWrites();
     void manyWritesAllCommit();
     void openFailsOnUnusablePath();
@@ -502,6 +503,34 @@ void tst_SqliteStorage::deviceStatesSurviveRestart()
     QCOMPARE(states.first().lastSeen, now.addSecs(1));
     QCOMPARE(states.first().fields, (QStringList{QStringLiteral("cpu"), QStringLiteral("gpu"), QStringLiteral("power_mw")}));
     QCOMPARE(m_storage->lastEventId(), quint64(2));
+}
+
+void tst_SqliteStorage::latestStateEventsAfterRestart()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const DeviceRecord two{QStringLiteral("acme"), QStringLiteral("lab"), QStringLiteral("jetson-02")};
+    auto alert = [&](quint64 id, const DeviceRecord &device, const QString &rule, const QString &state) {
+        StoredEvent event = makeEvent(id, device, QStringLiteral("alert"), now);
+        event.data = QJsonObject{{QStringLiteral("ruleId"), rule}, {QStringLiteral("state"), state}};
+        return event;
+    };
+    auto status = [&](quint64 id, const DeviceRecord &device, const QString &value) {
+        StoredEvent event = makeEvent(id, device, QStringLiteral("device_status"), now);
+        event.data = QJsonObject{{QStringLiteral("status"), value}};
+        return event;
+    };
+    WriteBatch batch;
+    batch.events = {status(1, kDevice, QStringLiteral("online")), alert(2, kDevice, QStringLiteral("hot"), QStringLiteral("firing")),
+                    alert(3, kDevice, QStringLiteral("cold"), QStringLiteral("firing")),
+                    alert(4, kDevice, QStringLiteral("hot"), QStringLiteral("resolved")),
+                    status(5, two, QStringLiteral("online")), status(6, two, QStringLiteral("offline"))};
+    QVERIFY(writeAndWait(*m_storage, batch).ok);
+    reopen();
+    QList<quint64> ids;
+    for (const StoredEvent &event : m_storage->latestStateEvents())
+        ids.append(event.id);
+    // Newest per device (status) and per device and rule (alerts).
+    QCOMPARE(ids, (QList<quint64>{1, 3, 4, 6}));
 }
 
 void tst_SqliteStorage::droppedConnectionFailsWrites()

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void restartKeepsEverythingAcknowledged();
     void shutdownKeepsWhatWasAcknowledged();
     void deviceGoesOfflineAfterSilence();
+    void firingAlertSurvivesRestart();
 
 private:
     HttpResponse post(const QByteArray &body, const QByteArray &key);
@@ -657,6 +658,25 @@ void tst_TelemetryApi::deviceGoesOfflineAfterSilence()
             statuses.append(event.data.value(QStringLiteral("status")).toString());
     }
     QCOMPARE(statuses, (QStringList{QStringLiteral("online"), QStringLiteral("offline")}));
+}
+
+void tst_TelemetryApi::firingAlertSurvivesRestart()
+{
+    QCOMPARE(post(pointJson(QStringLiteral("jetson-01"), 1, 95), m_key1).status, 202);
+    auto alertStates = [this] {
+        QStringList states;
+        const HttpResponse response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts")), bearer(m_token));
+        for (const QJsonValue &alert : response.json().value(QStringLiteral("alerts")).toArray())
+            states.append(alert.toObject().value(QStringLiteral("state")).toString());
+        return states;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(alertStates(), QStringList{QStringLiteral("firing")}, kHttpTimeoutMs);
+    QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
+    // Still hot after the restart: no second "firing"; then it cools down.
+    QCOMPARE(post(pointJson(QStringLiteral("jetson-01"), 2, 96), m_key1).status, 202);
+    QCOMPARE(post(pointJson(QStringLiteral("jetson-01"), 3, 60), m_key1).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(alertStates(), (QStringList{QStringLiteral("firing"), QStringLiteral("resolved")}),
+                              kHttpTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(tst_TelemetryApi)

@@ -301,6 +301,7 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
             const qsizetype pending = m_line.size() + (end - p);
             if (wouldExceedLimit(pending)) {
                 m_line = QByteArray();
+                m_lineNonAscii = false;
                 raiseTooLarge(handler);
                 m_skippedLineHasBytes = true;
                 return;

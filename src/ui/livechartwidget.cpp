@@ -37,6 +37,7 @@ namespace {
 
 constexpr qint64 kMinSpanMs = 2000; // zooming in stops at 2 s
 constexpr double kYPadding = 0.08;
+constexpr qint64 kFollowStepMs = 1000;
 
 qint64 minutesToMs(int minutes)
 {
@@ -345,8 +346,14 @@ void LiveChartWidget::renderFrame()
     for (const QString &device : std::as_const(m_devices))
         newest = std::max(newest, m_store->newestMs(device));
     if (m_following) {
-        // Axes follow the data: the window ends at the newest device time.
-        m_toMs = newest > 0 ? newest : QDateTime::currentMSecsSinceEpoch();
+        // Axes follow the data: the window ends just after the newest device
+        // time, rounded up to a step of a second (or a pixel's worth of time,
+        // if longer), so the axes and their labels, the costly part of a
+        // frame, change about once a second instead of every frame.
+        const qint64 latest = newest > 0 ? newest : QDateTime::currentMSecsSinceEpoch();
+        const qint64 pixelMs = window / std::max<qint64>(1, static_cast<qint64>(m_chart->plotArea().width()));
+        const qint64 step = std::max<qint64>(kFollowStepMs, pixelMs);
+        m_toMs = (latest / step + 1) * step;
         m_fromMs = m_toMs - window;
     }
 

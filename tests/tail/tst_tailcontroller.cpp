@@ -4,6 +4,7 @@
 #include "auth/session.h"
 #include "support/httpclient.h"
 #include "support/misbehavingserver.h"
+#include "support/tempdir.h"
 #include "support/testserver.h"
 
 #include <QBuffer>
@@ -11,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -164,6 +166,10 @@ private slots:
     void finalAnswersGiveTheirExitCodes();
     void durationEndsTheRun();
     void sinceFiltersOlderEvents();
+
+    // The sightline-tail program itself.
+    void programExitCodes_data();
+    void programExitCodes();
 
 private:
     std::unique_ptr<TestServer> m_server;
@@ -500,6 +506,67 @@ void tst_TailController::sinceFiltersOlderEvents()
     QCOMPARE(run.exitCode, 0);
     // 3 is 10:00Z too (+01:00), so it is printed; 1 is a millisecond early.
     QCOMPARE(run.ids(), QStringList({QStringLiteral("2"), QStringLiteral("3")}));
+}
+
+void tst_TailController::programExitCodes_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // "URL" stands for the misbehaving server
+    QTest::addColumn<ServerScript>("script");
+    QTest::addColumn<QByteArray>("password"); // SIGHTLINE_PASSWORD, empty: unset
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("stderrPart");
+
+    QTest::newRow("bad arguments") << words("--server URL --token t --max-events none") << ServerScript()
+                                   << QByteArray() << 2 << QByteArray("--max-events");
+    QTest::newRow("no mode") << QStringList() << ServerScript() << QByteArray() << 2 << QByteArray("--stdin");
+    QTest::newRow("sign-in refused") << words("--server URL --user alice") << ServerScript::jsonError(401, "invalid_credentials")
+                                     << QByteArray("wrong") << 3 << QByteArray("sign-in failed");
+    QTest::newRow("server says stop") << words("--server URL --token t") << ServerScript::response(204, {}, {})
+                                      << QByteArray() << 4 << QByteArray("state: stopped");
+    QTest::newRow("token refused") << words("--server URL --token t") << ServerScript::jsonError(401, "token_expired")
+                                   << QByteArray() << 5 << QByteArray("state: auth_expired");
+    QTest::newRow("not an event stream") << words("--server URL --token t") << ServerScript::response(200, "text/html", "<p/>")
+                                         << QByteArray() << 6 << QByteArray("state: failed wrong content type");
+    QTest::newRow("max events") << words("--server URL --token t --max-events 2")
+                                << ServerScript::eventStream().send("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n").stall()
+                                << QByteArray() << 0 << QByteArray("state: live");
+}
+
+void tst_TailController::programExitCodes()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(ServerScript, script);
+    QFETCH(QByteArray, password);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, stderrPart);
+
+    MisbehavingServer server;
+    server.setHandler([script](const auto &) { return script; });
+    arguments.replaceInStrings(QStringLiteral("URL"), server.url().toString());
+    Sightline::Test::TempDir home; // a keychain fallback must not touch the real HOME
+    QProcess tail;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SIGHTLINE_PASSWORD"));
+    if (!password.isEmpty())
+        env.insert(QStringLiteral("SIGHTLINE_PASSWORD"), QString::fromUtf8(password));
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent/sightline-no-bus"));
+    env.insert(QStringLiteral("HOME"), home.path());
+    tail.setProcessEnvironment(env);
+    tail.start(Sightline::Test::binDir() + QStringLiteral("/sightline-tail"), arguments);
+    QVERIFY2(tail.waitForStarted(kTimeoutMs), qPrintable(tail.errorString()));
+    tail.closeWriteChannel();
+    // The in-process server must keep answering while we wait.
+    QVERIFY(QTest::qWaitFor([&] { return tail.state() == QProcess::NotRunning; }, kTimeoutMs));
+    const QByteArray err = tail.readAllStandardError();
+    QCOMPARE(tail.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(tail.exitCode() == exitCode, err.constData());
+    QVERIFY2(err.contains(stderrPart), err.constData());
+    QVERIFY(!err.contains(password.isEmpty() ? QByteArray("\x01") : password));
+    if (exitCode == 0) {
+        QCOMPARE(tail.readAllStandardOutput(),
+                 QByteArray(R"({"id":"1","event":"message","data":"a"})" "\n"
+                            R"({"id":"2","event":"message","data":"b"})" "\n"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_TailController)

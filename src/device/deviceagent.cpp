@@ -111,8 +111,10 @@ void DeviceAgent::createDevice(const DeviceKeysFile::Device &entry, int index)
     connect(uploader, &TelemetryUploader::batchAcknowledged, this,
             [this, d](qint64 firstSeq, qint64 lastSeq, int points, int duplicates) {
                 if (m_options.verbose) {
-                    report(QStringLiteral("%1: acknowledged seq %2..%3 (%4 points, %5 duplicates)")
-                               .arg(d->id).arg(firstSeq).arg(lastSeq).arg(points).arg(duplicates));
+                    const QString seqs = firstSeq == lastSeq ? QString::number(firstSeq)
+                                                             : QStringLiteral("%1..%2").arg(firstSeq).arg(lastSeq);
+                    report(QStringLiteral("%1: acknowledged seq %2 (%3, %4 duplicates)")
+                               .arg(d->id, seqs, pointCount(points)).arg(duplicates));
                 }
                 checkDone();
             });

@@ -138,7 +138,7 @@ void tst_DeviceAgent::sendsCountPointsAndExits()
     QCOMPARE(first.value(QStringLiteral("deviceId")).toString(), QStringLiteral("jetson-01"));
     QVERIFY(first.value(QStringLiteral("fields")).toObject().contains(QStringLiteral("gpu_temp_c")));
     const QString err = agent.standardError();
-    QVERIFY2(err.contains(QLatin1String("jetson-01: acknowledged seq 100..100 (1 points, 0 duplicates)")), qPrintable(err));
+    QVERIFY2(err.contains(QLatin1String("jetson-01: acknowledged seq 100 (1 point, 0 duplicates)")), qPrintable(err));
     QVERIFY2(err.contains(QLatin1String("jetson-01: 5 points acknowledged (0 duplicates), 0 dropped, 0 rejected")), qPrintable(err));
     QVERIFY(!err.contains(QString::fromLatin1(kKey)));
 }

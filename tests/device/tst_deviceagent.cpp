@@ -110,6 +110,7 @@ private slots:
     void badArgumentsExitWithWords_data();
     void badArgumentsExitWithWords();
     void missingTegrastatsIsAClearError();
+    void runsTegrastatsItself();
     void saysHowManyPointsItDropped();
     void goesSilentAndComesBack();
     void overheats();
@@ -287,6 +288,39 @@ void tst_DeviceAgent::missingTegrastatsIsAClearError()
     QVERIFY2(err.contains(QLatin1String("tegrastats: cannot run tegrastats (")), qPrintable(err));
     QVERIFY2(err.contains(QLatin1String("use --tegrastats FILE, or - for standard input")), qPrintable(err));
     QCOMPARE(server.requestCount(), 0);
+}
+
+void tst_DeviceAgent::runsTegrastatsItself()
+{
+    MisbehavingServer server;
+    IngestRecorder ingest(server);
+    // A stand-in tegrastats first in PATH: it notes its arguments and prints
+    // the recorded AGX Orin lines, then ends like an interrupted tegrastats.
+    Sightline::Test::TempDir dir;
+    const QString script = dir.filePath(QStringLiteral("tegrastats"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/arguments\"\ncat '" + sample(QStringLiteral("agx-orin.txt")).toUtf8() + "'\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PATH"), dir.path() + QLatin1Char(':') + environment.value(QStringLiteral("PATH")));
+    process.setProcessEnvironment(environment);
+    process.start(Sightline::Test::binDir() + QStringLiteral("/sightline-device"),
+                  oneDevice(server, {QStringLiteral("--interval"), QStringLiteral("0.5"), QStringLiteral("--tegrastats")}));
+    QVERIFY(process.waitForStarted(kRunTimeoutMs));
+    QSignalSpy finished(&process, &QProcess::finished);
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(process.exitCode() == 0, qPrintable(err));
+    QCOMPARE(ingest.storedPoints.size(), 2);
+    QCOMPARE(ingest.storedPoints.at(1).value(QStringLiteral("fields")).toObject().value(QStringLiteral("gpu_temp_c")).toDouble(), 68.718);
+
+    QFile arguments(dir.filePath(QStringLiteral("arguments")));
+    QVERIFY(arguments.open(QIODevice::ReadOnly));
+    QCOMPARE(arguments.readAll().trimmed(), QByteArray("--interval 500")); // tegrastats paces itself
 }
 
 void tst_DeviceAgent::saysHowManyPointsItDropped()

@@ -594,13 +594,16 @@ void tst_TelemetryApi::shutdownKeepsWhatWasAcknowledged()
     // got a 202 is on disk after the restart (some requests may get no
     // answer at all; a device retries those, and seq makes the retry safe).
     constexpr int kRequests = 40;
+    // Large batches keep the storage busy long enough that requests are
+    // surely waiting for it when the server stops.
+    constexpr int kPoints = 1000;
     QNetworkAccessManager manager;
     QList<QNetworkReply *> replies;
     for (int i = 0; i < kRequests; ++i) {
         QNetworkRequest request(m_server->url(QStringLiteral("/api/v1/telemetry")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         request.setRawHeader("x-api-key", m_key1);
-        replies.append(manager.post(request, batchJson(QStringLiteral("jetson-01"), i * 10, 10)));
+        replies.append(manager.post(request, batchJson(QStringLiteral("jetson-01"), i * kPoints, kPoints)));
     }
     // Let the first requests reach the server, then stop it under them.
     QVERIFY(QTest::qWaitFor([this] { return m_server->server()->telemetry()->ingestService()->pendingCount() > 0; },
@@ -632,8 +635,8 @@ void tst_TelemetryApi::shutdownKeepsWhatWasAcknowledged()
     qInfo() << acknowledged.size() << "points acknowledged," << logged.size() << "stored across the shutdown";
     // Retrying everything now stores only what was lost, never twice.
     for (int i = 0; i < kRequests; ++i)
-        QCOMPARE(post(batchJson(QStringLiteral("jetson-01"), i * 10, 10), m_key1).status, 202);
-    QCOMPARE(historyCount(m_token, QStringLiteral("jetson-01")), kRequests * 10);
+        QCOMPARE(post(batchJson(QStringLiteral("jetson-01"), i * kPoints, kPoints), m_key1).status, 202);
+    QCOMPARE(historyCount(m_token, QStringLiteral("jetson-01")), kRequests * kPoints);
 }
 
 void tst_TelemetryApi::deviceGoesOfflineAfterSilence()

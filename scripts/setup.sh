@@ -5,6 +5,7 @@
 #   scripts/setup.sh            build + runtime packages, then build
 #   scripts/setup.sh --test     also what the test suite needs
 #   scripts/setup.sh --bench    also what the benchmarks need
+#   scripts/setup.sh --fuzz     also clang and libFuzzer (then configure with -DSIGHTLINE_FUZZ=ON)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +26,7 @@ for arg in "$@"; do
     case $arg in
         --test) packages+=(dbus dbus-x11 gnome-keyring libsecret-tools redis-server influxdb) ;;
         --bench) packages+=(wrk nodejs npm nginx-light libnginx-mod-nchan valgrind) ;;
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;;
         *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done

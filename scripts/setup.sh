@@ -24,8 +24,12 @@ packages=(
 )
 for arg in "$@"; do
     case $arg in
-        --test) packages+=(dbus dbus-x11 gnome-keyring libsecret-tools redis-server influxdb) ;;
-        --bench) packages+=(wrk nodejs npm nginx-light libnginx-mod-nchan valgrind) ;;
+        --test) packages+=(dbus dbus-x11 gnome-keyring libsecret-tools) ;;
+        --bench)
+            packages+=(wrk nginx-light libnginx-mod-nchan valgrind)
+            # Node.js for the eventsource-parser baseline, unless one is on PATH already.
+            command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+            ;;
         --fuzz) packages+=(clang libclang-rt-14-dev) ;;
         *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
     esac

@@ -1,12 +1,14 @@
 // sightline: the desktop dashboard. This file only parses the command line
-// (API.md "sightline — the desktop app") and wires library objects; the
-// stream client and the session are wired in here once src/stream and
-// src/auth land (issue 6). Until then the window opens with empty models.
+// (API.md "sightline — the desktop app"), builds the models, the main window
+// and the DashboardController, and connects them. Follow one telemetry
+// point: StreamClient (src/stream) → DashboardController::handleEvent →
+// EventRouter → SeriesStore (src/telemetry) → LiveChartWidget (src/ui).
+#include "dashboardcontroller.h"
+
 #include "telemetry/alerttablemodel.h"
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
-#include "ui/connectionstatus.h"
 #include "ui/livechartwidget.h"
 #include "ui/mainwindow.h"
 
@@ -28,7 +30,9 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/resources/sightline.svg")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Live telemetry dashboard."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Live telemetry dashboard. With --server and --user it signs in without the dialog when "
+        "SIGHTLINE_PASSWORD is set or a stored sign-in works."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption serverOption(QStringLiteral("server"), QStringLiteral("Server URL."), QStringLiteral("URL"));
@@ -61,23 +65,38 @@ int main(int argc, char *argv[])
         err << "sightline: --after must be a non-negative number of seconds\n";
         return 2;
     }
+    QUrl server;
+    if (parser.isSet(serverOption)) {
+        server = QUrl(parser.value(serverOption));
+        if (!server.isValid() || (server.scheme() != QLatin1String("http") && server.scheme() != QLatin1String("https"))
+            || server.host().isEmpty()) {
+            err << "sightline: --server must be an http:// or https:// URL, e.g. http://127.0.0.1:8080\n";
+            return 2;
+        }
+    }
 
     Sightline::SeriesStore series;
     Sightline::DeviceListModel devices;
     Sightline::AlertTableModel alerts;
     Sightline::LatestValuesModel latest;
-    Sightline::MainWindow window({&series, &devices, &alerts, &latest});
+    const Sightline::DashboardModels models{&series, &devices, &alerts, &latest};
+    Sightline::MainWindow window(models);
 
     QSettings settings;
     window.restoreSettings(settings);
-    if (parser.isSet(serverOption) || parser.isSet(userOption))
-        window.setServerInfo(parser.value(serverOption), parser.value(userOption));
-    if (parser.isSet(deviceOption))
-        devices.setCheckedDevices(parser.value(deviceOption).split(QLatin1Char(','), Qt::SkipEmptyParts));
     if (windowMinutes > 0)
         window.chart()->setWindowMinutes(windowMinutes);
-    window.setConnectionStatus(Sightline::ConnectionStatus::disconnected(QStringLiteral("not signed in to a server")));
+
+    Sightline::DashboardOptions options;
+    options.server = server.isValid() ? server : QUrl(window.serverUrl());
+    options.username = parser.value(userOption);
+    options.password = qEnvironmentVariable("SIGHTLINE_PASSWORD");
+    if (parser.isSet(deviceOption))
+        options.devices = parser.value(deviceOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    Sightline::DashboardController controller(&window, models, options);
+
     window.show();
+    controller.start();
 
     if (parser.isSet(screenshotOption)) {
         const QString path = parser.value(screenshotOption);

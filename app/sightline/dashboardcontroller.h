@@ -1,0 +1,136 @@
+#pragma once
+
+#include "dashboardoptions.h"
+#include "linkstate.h"
+
+#include "auth/authclient.h"
+#include "stream/sseevent.h"
+#include "telemetry/events.h"
+#include "ui/logindialog.h"
+#include "ui/mainwindow.h"
+#include "ui/signinrequest.h"
+
+#include <QHash>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+
+namespace Sightline {
+
+class DeviceDirectory;
+class EventRouter;
+class HistoryLoader;
+class Session;
+class StreamClient;
+class TokenStore;
+
+// The desktop app's wiring (issue 6; STYLE.md: the one *Controller of the
+// program): it connects the session (src/auth), the stream client
+// (src/stream), the history and device loaders and the event router to the
+// models (src/telemetry) and the main window and sign-in dialog (src/ui).
+//
+//   sign in (silently with a password or a stored refresh token, else the
+//   dialog) → load the device list → open the stream → once it is live,
+//   load recent history of the charted devices and merge it → feed every
+//   event to the models; the banner follows the session's and the stream's
+//   real states (LinkState).
+//
+// Owns the network access manager, the token stores, the current session
+// and its AuthClient (replaced at each sign-in from the dialog), the stream
+// client, the loaders and the dialog. The window and the models are not
+// owned and must outlive the controller.
+class DashboardController : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qint64 kUntilSlackMs = 10 * 60 * 1000; // device clocks ahead of ours
+
+    DashboardController(MainWindow *window, const DashboardModels &models, const DashboardOptions &options,
+                        QObject *parent = nullptr);
+    ~DashboardController() override;
+
+    // Signs in without the dialog when it can (password given, or a stored
+    // refresh token for --server/--user), else opens the dialog filled in.
+    void start();
+
+    LinkState linkState() const;
+    ConnectionStatus connectionStatus() const { return m_status; }
+    QUrl server() const { return m_server; }
+    QString username() const { return m_username; }
+
+    // For tests and diagnostics.
+    Session *session() const { return m_session; }
+    StreamClient *stream() const { return m_stream; }
+    LoginDialog *loginDialog() const { return m_dialog; }
+    TokenStore *keychainStore() const { return m_keychainStore; }
+    HistoryLoader *historyLoader() const { return m_history; }
+    EventRouter *eventRouter() const { return m_router; }
+
+    static QUrl streamUrl(const QUrl &server);
+    // The wait in seconds named in a too_many_attempts message, 0 if none.
+    static int retryAfterSecondsIn(const QString &message);
+
+public slots:
+    void openSignInDialog();
+    void signOut();
+    // Banner "Retry now" and the Connection menu: reconnect at once.
+    void retryNow();
+
+signals:
+    void connectionStatusChanged(const Sightline::ConnectionStatus &status);
+    void signedIn();
+    void signInFailed(const QString &message);
+    void devicesLoaded(int count);
+    void historyMerged(const QString &deviceId, int newPoints);
+
+private:
+    enum class SignInSource { Silent, Stored, Dialog };
+
+    void createSession(const QUrl &server, bool rememberMe);
+    void signInWith(SignInSource source, const QString &username, const QString &password);
+    void handleSignedIn();
+    void handleSignInFailed(AuthClient::Error error, const QString &message);
+    void handleAccessTokenChanged();
+    void handleSessionExpired(const QString &reason);
+    void handleSignInRequest(const SignInRequest &request);
+    void handleStreamState();
+    void handleTokenRefreshRequested();
+    void handleEvent(const SseEvent &event);
+    void handleSystemEvent(const SystemEvent &event);
+    void handleDevicesLoaded(const QList<DeviceInfo> &devices);
+    void handleHistoryLoaded(const QString &deviceId, const HistoryPage &page);
+    void startOrResumeStream();
+    void loadHistoryFor(const QStringList &deviceIds);
+    void resetData();
+    void updateStatus();
+    void showMessage(const QString &text);
+    QString identityKey() const;
+
+    MainWindow *m_window; // not owned
+    DashboardModels m_models;
+    DashboardOptions m_options;
+    QNetworkAccessManager m_network;
+    TokenStore *m_keychainStore = nullptr;
+    TokenStore *m_memoryStore = nullptr;
+    AuthClient *m_auth = nullptr;
+    Session *m_session = nullptr;
+    StreamClient *m_stream = nullptr;
+    HistoryLoader *m_history = nullptr;
+    DeviceDirectory *m_directory = nullptr;
+    EventRouter *m_router = nullptr;
+    QPointer<LoginDialog> m_dialog;
+
+    QUrl m_server;
+    QString m_username;
+    QString m_dataIdentity; // whose data the models hold ("<server> <user>")
+    QString m_sessionError;
+    SignInSource m_signInSource = SignInSource::Dialog;
+    ConnectionStatus m_status;
+    bool m_devicesLoaded = false;
+    bool m_wasLive = false;       // the stream has been live for this identity
+    bool m_autoChecked = false;
+    QHash<QString, qint64> m_historySince; // device → since of its loaded (or loading) history
+};
+
+} // namespace Sightline

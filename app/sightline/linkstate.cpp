@@ -1,0 +1,65 @@
+#include "linkstate.h"
+
+#include <QCoreApplication>
+
+namespace Sightline {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Sightline::LinkState", text);
+}
+
+} // namespace
+
+ConnectionStatus LinkState::toConnectionStatus(const QDateTime &now) const
+{
+    using Stream = StreamClient::State;
+    // The session decides first: without a valid sign-in, whatever the
+    // stream still does ends at its token's expiry.
+    switch (session) {
+    case Session::State::Expired:
+        return ConnectionStatus::sessionExpired(sessionError);
+    case Session::State::SignedOut:
+        if (stream == Stream::Live)
+            break; // signing in again while the old stream still runs
+        if (stream == Stream::AuthExpired)
+            return ConnectionStatus::sessionExpired(streamError);
+        return ConnectionStatus::disconnected(
+            !sessionError.isEmpty() ? sessionError
+                                    : (hasPendingSignIn ? tr("not signed in; sign in to see live data")
+                                                        : tr("signed out")));
+    case Session::State::SigningIn:
+        if (stream == Stream::Live)
+            break;
+        if (stream == Stream::AuthExpired)
+            return ConnectionStatus::sessionExpired(streamError);
+        return ConnectionStatus{ConnectionStatus::State::Connecting, tr("signing in"), 0, 0};
+    case Session::State::SignedIn:
+        break;
+    }
+
+    switch (stream) {
+    case Stream::Idle:
+    case Stream::Connecting:
+        return ConnectionStatus::connecting();
+    case Stream::Live:
+        return ConnectionStatus::live(0);
+    case Stream::Reconnecting: {
+        if (!nextAttemptAt.isValid()) // waiting for a refreshed access token
+            return ConnectionStatus{ConnectionStatus::State::Connecting, tr("renewing the sign-in"), 0, 0};
+        const qint64 ms = std::max<qint64>(0, now.msecsTo(nextAttemptAt));
+        return ConnectionStatus::reconnecting(int(std::min<qint64>(ms, 24LL * 3600 * 1000)), streamError);
+    }
+    case Stream::AuthExpired:
+        return ConnectionStatus::sessionExpired(streamError);
+    case Stream::Stopped:
+        return ConnectionStatus::disconnected(tr("the server asked this dashboard not to reconnect"));
+    case Stream::Failed:
+        return ConnectionStatus::disconnected(streamError.isEmpty() ? tr("the stream failed") : streamError);
+    }
+    return ConnectionStatus::connecting();
+}
+
+} // namespace Sightline

@@ -1,0 +1,532 @@
+// DashboardController (issue 6): the desktop app's wiring against a real
+// sightline-server process on 127.0.0.1 (tests/support ServerProcess: real
+// SQLite store, real tokens, the real stream endpoint, real restarts on the
+// same data dir and port). The dashboard is the one the app builds: the
+// real models, MainWindow and LoginDialog, offscreen.
+//
+// The server runs as a process rather than in-process (TestServer) also
+// because src/server and src/telemetry both define Sightline::TelemetryPoint,
+// so one binary cannot link both.
+#include "dashboardcontroller.h"
+#include "eventrouter.h"
+#include "historyloader.h"
+
+#include "auth/session.h"
+#include "auth/tokenstore.h"
+#include "stream/streamclient.h"
+#include "telemetry/alerttablemodel.h"
+#include "telemetry/devicelistmodel.h"
+#include "telemetry/latestvaluesmodel.h"
+#include "telemetry/seriesstore.h"
+#include "ui/connectionbanner.h"
+#include "ui/livechartwidget.h"
+#include "ui/logindialog.h"
+#include "ui/mainwindow.h"
+#include "ui/statusfields.h"
+
+#include "support/httpclient.h"
+#include "support/serverprocess.h"
+#include "support/tempdir.h"
+
+#include <QCheckBox>
+#include <QFile>
+#include <QChart>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+#include <QXYSeries>
+
+#include <limits>
+#include <memory>
+
+using namespace Sightline;
+using Sightline::Test::HttpClient;
+using Sightline::Test::ServerProcess;
+using Sightline::Test::TempDir;
+
+namespace {
+
+constexpr int kTimeoutMs = 30000; // generous: a loaded 2-core CI machine
+const QString kAccount = QStringLiteral("acme");
+const QString kSite = QStringLiteral("north");
+const QString kField = QStringLiteral("gpu_temp_c");
+const QByteArray kPassword = "secret";
+
+// The app's dashboard: models, window and controller, as main.cpp builds them.
+struct Dashboard
+{
+    explicit Dashboard(const DashboardOptions &options)
+        : window(DashboardModels{&series, &devices, &alerts, &latest})
+        , controller(&window, DashboardModels{&series, &devices, &alerts, &latest}, options)
+    {
+        window.show();
+    }
+
+    ConnectionStatus::State bannerState() const { return window.banner()->status().state; }
+    bool isLive() const
+    {
+        return controller.stream()->state() == StreamClient::State::Live
+            && bannerState() == ConnectionStatus::State::Live;
+    }
+    // Every sample of one field, oldest first.
+    QList<Sample> samples(const QString &deviceId) const
+    {
+        return series.samples(deviceId, kField, 0, std::numeric_limits<qint64>::max());
+    }
+    int chartPointCount() const
+    {
+        int count = 0;
+        for (QAbstractSeries *s : window.chart()->chart()->series())
+            if (auto *xy = qobject_cast<QXYSeries *>(s))
+                count += xy->count();
+        return count;
+    }
+    QString storedRefreshToken()
+    {
+        QString result;
+        bool done = false;
+        controller.keychainStore()->load(TokenStore::keyFor(controller.server(), controller.username()),
+                                         [&](const QString &secret) {
+                                             result = secret;
+                                             done = true;
+                                         });
+        if (!QTest::qWaitFor([&] { return done; }, kTimeoutMs))
+            return QStringLiteral("<timed out>");
+        return result;
+    }
+
+    SeriesStore series;
+    DeviceListModel devices;
+    AlertTableModel alerts;
+    LatestValuesModel latest;
+    MainWindow window;
+    DashboardController controller;
+};
+
+// Types a password into the sign-in dialog and presses "Sign in".
+bool submitSignIn(LoginDialog *dialog, const QString &password, bool rememberMe = false)
+{
+    if (!dialog || !dialog->isVisible())
+        return false;
+    for (QLineEdit *edit : dialog->findChildren<QLineEdit *>())
+        if (edit->echoMode() == QLineEdit::Password)
+            edit->setText(password);
+    dialog->findChild<QCheckBox *>()->setChecked(rememberMe);
+    if (!dialog->signInButton()->isEnabled())
+        return false;
+    dialog->signInButton()->click();
+    return true;
+}
+
+// A sightline-server process on its own data dir, provisioned through the
+// admin subcommands, configured through a config file.
+class RealServer
+{
+public:
+    explicit RealServer(const QJsonObject &config)
+    {
+        QFile file(m_dir.filePath(QStringLiteral("config.json")));
+        if (file.open(QIODevice::WriteOnly))
+            file.write(QJsonDocument(config).toJson());
+    }
+
+    bool addUser(const QString &username, const QByteArray &password)
+    {
+        const auto r = ServerProcess::run({QStringLiteral("add-user"), QStringLiteral("--data-dir"), m_dir.path(),
+                                           QStringLiteral("--account"), kAccount, QStringLiteral("--username"), username},
+                                          password + '\n');
+        if (r.exitCode != 0)
+            m_error = QString::fromUtf8(r.err);
+        return r.exitCode == 0;
+    }
+    // Provisions deviceId and keeps its key; false on failure.
+    bool addDevice(const QString &deviceId)
+    {
+        const auto r = ServerProcess::run({QStringLiteral("add-device"), QStringLiteral("--data-dir"), m_dir.path(),
+                                           QStringLiteral("--account"), kAccount, QStringLiteral("--site"), kSite,
+                                           QStringLiteral("--device"), deviceId});
+        if (r.exitCode != 0) {
+            m_error = QString::fromUtf8(r.err);
+            return false;
+        }
+        m_keys.insert(deviceId, r.out.trimmed());
+        return true;
+    }
+    QByteArray keyOf(const QString &deviceId) const { return m_keys.value(deviceId); }
+
+    // Starts serving; again after stop() on the same data dir and port.
+    bool start()
+    {
+        const QString listen = QStringLiteral("127.0.0.1:%1").arg(m_port);
+        m_process = std::make_unique<ServerProcess>();
+        if (!m_process->start({QStringLiteral("serve"), QStringLiteral("--data-dir"), m_dir.path(),
+                               QStringLiteral("--listen"), listen, QStringLiteral("--config"),
+                               m_dir.filePath(QStringLiteral("config.json"))})) {
+            m_error = m_process->errorString();
+            return false;
+        }
+        m_port = quint16(m_process->url().port());
+        return true;
+    }
+    // SIGTERM: the graceful shutdown; true when it exited 0.
+    bool stop()
+    {
+        const int code = m_process ? m_process->terminate() : 0;
+        m_process.reset();
+        return code == 0;
+    }
+
+    QUrl url(const QString &path = {}) const
+    {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+    }
+    quint16 port() const { return m_port; }
+    QString errorString() const { return m_error; }
+
+private:
+    TempDir m_dir;
+    std::unique_ptr<ServerProcess> m_process;
+    QHash<QString, QByteArray> m_keys;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+} // namespace
+
+class tst_DashboardController : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void signInErrorsAreShownInWords_data();
+    void signInErrorsAreShownInWords();
+    void eventsReachChartsAndTiles();
+    void historyMergesWithLiveWithoutGapOrDuplicate();
+    void serverRestartLosesNothing();
+    void revokedSessionExpiresAndSigningInAgainResumes();
+    void signOutForgetsTheRememberedSignIn();
+
+private:
+    DashboardOptions optionsFor(const QUrl &server, const QString &username, const QString &password,
+                                const QStringList &devices = {}) const;
+    // A device provisioned now, so each test sees only its own points.
+    QString newDevice(RealServer &server);
+    // Posts points of deviceId with device times base + i s for i in
+    // [first, last) and seq i + 1; value = i. Returns what was posted.
+    QList<TelemetryPoint> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last);
+    static void compareSamples(const QList<Sample> &samples, const QList<TelemetryPoint> &posted);
+
+    std::unique_ptr<RealServer> m_server;
+    int m_deviceCount = 0;
+};
+
+void tst_DashboardController::initTestCase()
+{
+    qunsetenv("SIGHTLINE_PASSWORD");
+    m_server = std::make_unique<RealServer>(QJsonObject{{QStringLiteral("heartbeatSeconds"), 1},
+                                                        {QStringLiteral("loginMaxFailuresPerUser"), 2}});
+    QVERIFY2(m_server->addUser(QStringLiteral("alice"), kPassword), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->addUser(QStringLiteral("bob"), "right"), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->addUser(QStringLiteral("carol"), "right"), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+}
+
+DashboardOptions tst_DashboardController::optionsFor(const QUrl &server, const QString &username,
+                                                     const QString &password, const QStringList &devices) const
+{
+    DashboardOptions options;
+    options.server = server;
+    options.username = username;
+    options.password = password;
+    options.devices = devices;
+    options.keychainBackend = TokenStore::Backend::MemoryOnly; // never the developer's keychain
+    return options;
+}
+
+QString tst_DashboardController::newDevice(RealServer &server)
+{
+    const QString id = QStringLiteral("dev-%1").arg(++m_deviceCount);
+    if (!server.addDevice(id))
+        qWarning("cannot add device %s: %s", qPrintable(id), qPrintable(server.errorString()));
+    return id;
+}
+
+QList<TelemetryPoint> tst_DashboardController::post(RealServer &server, const QString &deviceId, qint64 baseMs,
+                                                    int first, int last)
+{
+    QList<TelemetryPoint> points;
+    QJsonArray body;
+    for (int i = first; i < last; ++i) {
+        TelemetryPoint point;
+        point.deviceId = deviceId;
+        point.tsMs = baseMs + qint64(i) * 1000;
+        point.seq = i + 1;
+        point.fields.insert(kField, double(i));
+        points.append(point);
+        body.append(point.toJson());
+    }
+    HttpClient http;
+    const auto response = http.post(server.url(QStringLiteral("/api/v1/telemetry")),
+                                    QJsonDocument(body).toJson(QJsonDocument::Compact),
+                                    {{"x-api-key", server.keyOf(deviceId)}});
+    if (response.status != 202) {
+        qWarning("posting to %s answered %d: %s", qPrintable(deviceId), response.status, response.body.constData());
+        return {};
+    }
+    return points;
+}
+
+void tst_DashboardController::compareSamples(const QList<Sample> &samples, const QList<TelemetryPoint> &posted)
+{
+    QCOMPARE(samples.size(), posted.size());
+    for (int i = 0; i < samples.size(); ++i) {
+        QCOMPARE(samples.at(i).tMs, posted.at(i).tsMs);
+        QCOMPARE(samples.at(i).value, posted.at(i).fields.value(kField));
+    }
+}
+
+void tst_DashboardController::signInErrorsAreShownInWords_data()
+{
+    QTest::addColumn<QString>("username");
+    QTest::addColumn<bool>("unreachable");
+    QTest::addColumn<int>("attempts");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("wrong password") << "bob" << false << 1 << "The username or password is wrong.";
+    QTest::newRow("server unreachable") << "alice" << true << 1 << "Cannot reach the server at";
+    // loginMaxFailuresPerUser is 2 on this server: the third try is throttled.
+    QTest::newRow("too many attempts with the wait") << "carol" << false << 3
+                                                     << "Too many failed sign-ins. Try again in 15 minutes.";
+}
+
+void tst_DashboardController::signInErrorsAreShownInWords()
+{
+    QFETCH(QString, username);
+    QFETCH(bool, unreachable);
+    QFETCH(int, attempts);
+    QFETCH(QString, expected);
+
+    QUrl server = m_server->url();
+    if (unreachable) {
+        QTcpServer closed; // a port nobody listens on any more
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        server = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort()));
+    }
+    // The first try is the silent sign-in of --server/--user with
+    // SIGHTLINE_PASSWORD; it fails, so the dialog opens with the error.
+    Dashboard dashboard(optionsFor(server, username, QStringLiteral("wrong")));
+    QSignalSpy failures(&dashboard.controller, &DashboardController::signInFailed);
+    dashboard.controller.start();
+    QVERIFY(failures.wait(kTimeoutMs));
+    for (int attempt = 1; attempt < attempts; ++attempt) {
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard.controller.loginDialog() && !dashboard.controller.loginDialog()->isBusy(),
+                                 kTimeoutMs);
+        QVERIFY(submitSignIn(dashboard.controller.loginDialog(), QStringLiteral("still wrong")));
+        QTRY_COMPARE_WITH_TIMEOUT(failures.size(), attempt + 1, kTimeoutMs);
+    }
+    LoginDialog *dialog = dashboard.controller.loginDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(dialog->errorText().contains(expected), qPrintable(dialog->errorText()));
+    QCOMPARE(dialog->request().username, username);
+    QCOMPARE(dialog->request().serverUrl, server);
+    if (attempts > 1) // locked out: the button waits for the time to pass
+        QVERIFY(!dialog->signInButton()->isEnabled());
+    QCOMPARE(dashboard.bannerState(), ConnectionStatus::State::Disconnected);
+    QCOMPARE(dashboard.controller.stream()->state(), StreamClient::State::Idle);
+}
+
+void tst_DashboardController::eventsReachChartsAndTiles()
+{
+    const QString device = newDevice(*m_server);
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QVERIFY(dashboard.controller.loginDialog() == nullptr); // signed in without the dialog
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.devices.contains(device), kTimeoutMs);
+    QCOMPARE(dashboard.devices.checkedDevices(), QStringList{device});
+
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
+    const QList<TelemetryPoint> posted = post(*m_server, device, base, 0, 20);
+    QCOMPARE(posted.size(), 20);
+
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 20, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+    // Tiles: the latest value of the field.
+    const int row = dashboard.latest.rowOf(device, kField);
+    QVERIFY(row >= 0);
+    QCOMPARE(dashboard.latest.index(row).data(LatestValuesModel::ValueRole).toDouble(), 19.0);
+    // The chart draws them on its next frames.
+    QCOMPARE(dashboard.window.chart()->field(), kField);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartPointCount(), 20, kTimeoutMs);
+    // Banner and status bar.
+    QVERIFY2(dashboard.window.banner()->text().startsWith(QStringLiteral("Live")),
+             qPrintable(dashboard.window.banner()->text()));
+    QCOMPARE(dashboard.window.statusFields()->serverText(), m_server->url().toString());
+    QVERIFY2(dashboard.window.statusFields()->userText().contains(QStringLiteral("alice")),
+             qPrintable(dashboard.window.statusFields()->userText()));
+    QCOMPARE(dashboard.controller.eventRouter()->rejectedCount(), 0);
+}
+
+void tst_DashboardController::historyMergesWithLiveWithoutGapOrDuplicate()
+{
+    const QString charted = newDevice(*m_server);
+    const QString later = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 90000;
+    // Stored before the dashboard starts: only history can bring these.
+    QList<TelemetryPoint> chartedPosted = post(*m_server, charted, base, 0, 20);
+    QList<TelemetryPoint> laterPosted = post(*m_server, later, base, 0, 20);
+    QCOMPARE(chartedPosted.size() + laterPosted.size(), 40);
+
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {charted}));
+    auto *progress = dashboard.window.findChild<QProgressBar *>();
+    QVERIFY(progress);
+    QList<bool> progressShown;
+    connect(dashboard.controller.historyLoader(), &HistoryLoader::pendingCountChanged, this,
+            [&](int pending) { progressShown.append(pending > 0 && progress->isVisible()); });
+    QSignalSpy merged(&dashboard.controller, &DashboardController::historyMerged);
+    dashboard.controller.start();
+
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QVERIFY(merged.wait(kTimeoutMs));
+    QCOMPARE(merged.at(0).at(0).toString(), charted);
+    QCOMPARE(merged.at(0).at(1).toInt(), 20);
+    QVERIFY(!progressShown.isEmpty());
+    QVERIFY(progressShown.first()); // visible while loading
+    QTRY_VERIFY_WITH_TIMEOUT(!progress->isVisible(), kTimeoutMs);
+
+    // Live points of both devices (the stream carries every device).
+    chartedPosted += post(*m_server, charted, base, 20, 30);
+    laterPosted += post(*m_server, later, base, 20, 30);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(charted), 30, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(later), 10, kTimeoutMs);
+
+    // Charting the second device loads its history, which overlaps the ten
+    // live points: they must not be stored twice.
+    dashboard.devices.setCheckedDevices({charted, later});
+    QTRY_COMPARE_WITH_TIMEOUT(merged.size(), 2, kTimeoutMs);
+    QCOMPARE(merged.at(1).at(0).toString(), later);
+    QCOMPARE(merged.at(1).at(1).toInt(), 20);
+    QCOMPARE(dashboard.series.pointCount(later), 30);
+    compareSamples(dashboard.samples(charted), chartedPosted);
+    compareSamples(dashboard.samples(later), laterPosted);
+    // One point a second throughout: no gap between history and live.
+    const qint64 end = base + 30 * 1000;
+    QCOMPARE(dashboard.series.gaps(charted, base, end), QList<Gap>());
+    QCOMPARE(dashboard.series.gaps(later, base, end), QList<Gap>());
+}
+
+void tst_DashboardController::serverRestartLosesNothing()
+{
+    const QString device = newDevice(*m_server);
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
+    QList<TelemetryPoint> posted = post(*m_server, device, base, 0, 5);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 5, kTimeoutMs);
+
+    const quint16 port = m_server->port();
+    QVERIFY(m_server->stop());
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.bannerState(), ConnectionStatus::State::Reconnecting, kTimeoutMs);
+    QVERIFY2(dashboard.window.banner()->text().startsWith(QStringLiteral("Reconnecting")),
+             qPrintable(dashboard.window.banner()->text()));
+    QVERIFY(dashboard.window.banner()->retryButton()->isVisible());
+
+    // Back on the same data dir and port; points posted before the
+    // dashboard is back come with the resume (Last-Event-ID).
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    QCOMPARE(m_server->port(), port);
+    posted += post(*m_server, device, base, 5, 10);
+    QCOMPARE(posted.size(), 10);
+    if (dashboard.bannerState() == ConnectionStatus::State::Reconnecting)
+        dashboard.window.banner()->retryButton()->click(); // "Retry now": at once, not in 10 s
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    posted += post(*m_server, device, base, 10, 15);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 15, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+}
+
+void tst_DashboardController::revokedSessionExpiresAndSigningInAgainResumes()
+{
+    // Its own server: access tokens of 3 s, so the session refreshes every
+    // 2.4 s and the stream meets its token's expiry within seconds.
+    RealServer server(QJsonObject{{QStringLiteral("heartbeatSeconds"), 1},
+                                  {QStringLiteral("accessTokenTtlSeconds"), 3}});
+    QVERIFY2(server.addUser(QStringLiteral("alice"), kPassword), qPrintable(server.errorString()));
+    const QString device = newDevice(server);
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+
+    Dashboard dashboard(optionsFor(server.url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
+    QList<TelemetryPoint> posted = post(server, device, base, 0, 5);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 5, kTimeoutMs);
+
+    // Another client signs this session out (POST /logout with its access
+    // token): the refresh family is revoked.
+    HttpClient http;
+    const auto logout = http.post(server.url(QStringLiteral("/api/v1/auth/logout")), QByteArray(),
+                                  {{"Authorization", "Bearer " + dashboard.controller.session()->accessToken().toUtf8()}});
+    QCOMPARE(logout.status, 204);
+
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.bannerState(), ConnectionStatus::State::SessionExpired, kTimeoutMs);
+    QCOMPARE(dashboard.controller.session()->state(), Session::State::Expired);
+    QVERIFY(dashboard.window.banner()->signInButton()->isVisible());
+    // The stream ends at its token's expiry and waits for the user.
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.controller.stream()->state(), StreamClient::State::AuthExpired, kTimeoutMs);
+    const QString resumeFrom = dashboard.controller.stream()->lastEventId();
+    QVERIFY(!resumeFrom.isEmpty());
+    posted += post(server, device, base, 5, 10); // missed while signed out
+    QCOMPARE(dashboard.bannerState(), ConnectionStatus::State::SessionExpired);
+
+    dashboard.window.banner()->signInButton()->click();
+    LoginDialog *dialog = dashboard.controller.loginDialog();
+    QVERIFY(dialog && dialog->isVisible());
+    QCOMPARE(dialog->request().username, QStringLiteral("alice"));
+    QCOMPARE(dialog->request().serverUrl, server.url());
+    QVERIFY(submitSignIn(dialog, QString::fromLatin1(kPassword)));
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QVERIFY(!dialog->isVisible());
+    posted += post(server, device, base, 10, 15);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 15, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+}
+
+void tst_DashboardController::signOutForgetsTheRememberedSignIn()
+{
+    const QString device = newDevice(*m_server);
+    // No password: the stored sign-in is tried, there is none, so the
+    // dialog opens filled in and without an error.
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString(), {device}));
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.controller.loginDialog() && dashboard.controller.loginDialog()->isVisible(),
+                             kTimeoutMs);
+    LoginDialog *dialog = dashboard.controller.loginDialog();
+    QCOMPARE(dialog->errorText(), QString());
+    QCOMPARE(dialog->request().username, QStringLiteral("alice"));
+    QVERIFY(submitSignIn(dialog, QString::fromLatin1(kPassword), true));
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QVERIFY(!dashboard.storedRefreshToken().isEmpty()); // remember me: kept in the keychain store
+
+    post(*m_server, device, QDateTime::currentMSecsSinceEpoch() - 10000, 0, 3);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 3, kTimeoutMs);
+
+    dashboard.controller.signOut();
+    QCOMPARE(dashboard.bannerState(), ConnectionStatus::State::Disconnected);
+    QCOMPARE(dashboard.controller.stream()->state(), StreamClient::State::Idle);
+    QCOMPARE(dashboard.series.pointCount(device), 0); // nothing of the old session stays on screen
+    QVERIFY(dialog->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.storedRefreshToken(), QString(), kTimeoutMs);
+}
+
+QTEST_MAIN(tst_DashboardController)
+#include "tst_dashboardcontroller.moc"

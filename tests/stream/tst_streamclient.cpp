@@ -153,6 +153,7 @@ private slots:
     void fixedTokenRejectedIsAuthExpired();
     void retryNowSkipsTheWait();
     void stopReleasesEverything();
+    void tlsFailureIsFinal();
 };
 
 void tst_StreamClient::sendsTheContractHeaders()
@@ -728,6 +729,25 @@ void tst_StreamClient::stopReleasesEverything()
     QCOMPARE(h.liveReplies(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(h.server.openConnectionCount(), 0, kTimeoutMs);
     QCOMPARE(h.server.requestCount(), 1);
+}
+
+void tst_StreamClient::tlsFailureIsFinal()
+{
+    Harness h;
+    QUrl url = h.server.url(QString::fromLatin1(kStreamPath));
+    url.setScheme(QStringLiteral("https"));
+    h.client.setUrl(url);
+    // A plain-HTTP server answering the ClientHello: the handshake fails.
+    h.server.setHandler([](const ReceivedRequest &) {
+        return ServerScript().send("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n").close();
+    });
+    h.client.start();
+    QTRY_COMPARE_WITH_TIMEOUT(h.client.state(), State::Failed, kTimeoutMs);
+    QVERIFY2(h.client.errorString().startsWith(QLatin1String("TLS error")), qPrintable(h.client.errorString()));
+    QCOMPARE(h.server.lastRequest().method, QByteArray("TLS"));
+    const int attempts = h.server.requestCount();
+    QVERIFY(!QTest::qWaitFor([&] { return h.server.requestCount() > attempts; }, kNoRetryLoopWaitMs));
+    QCOMPARE(h.liveReplies(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_StreamClient)

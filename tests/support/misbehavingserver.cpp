@@ -219,6 +219,18 @@ void MisbehavingServer::readRequest(Connection *connection)
         return;
     }
     connection->buffer += socket->readAll();
+    if (connection->buffer.startsWith('\x16')) {
+        // A TLS ClientHello (https:// against this plain server): recorded
+        // as a request with method "TLS" so a script can answer it.
+        ReceivedRequest hello;
+        hello.method = "TLS";
+        connection->buffer.clear();
+        connection->requestDone = true;
+        m_requests.append(hello);
+        startScript(connection, hello);
+        emit requestReceived(hello);
+        return;
+    }
     const qsizetype headEnd = connection->buffer.indexOf("\r\n\r\n");
     if (headEnd < 0)
         return;

@@ -87,6 +87,9 @@ private:
 // queued for its path, else the next one queued for any path, else the
 // handler's answer, else a 404.
 //
+// A TLS ClientHello (a client told https://) counts as a request with
+// method "TLS" and gets a script like any other.
+//
 // It can go down (stopListening: refuse connections and drop the open ones)
 // and come back on the same port (resumeListening).
 class MisbehavingServer : public QObject

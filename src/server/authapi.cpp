@@ -96,6 +96,43 @@ std::optional<QString> AuthApi::requiredString(const QJsonObject &body, const QS
     return value.toString();
 }
 
+namespace {
+
+struct Credentials
+{
+    QString username;
+    QByteArray password; // UTF-8
+};
+
+// The login body: {"username": "...", "password": "..."} within the limits,
+// or the 400/413 naming the problem.
+std::optional<Credentials> parseCredentials(const QHttpServerRequest &request, ApiError *error)
+{
+    const auto body = AuthApi::parseJsonObjectBody(request, error);
+    if (!body)
+        return std::nullopt;
+    const auto username = AuthApi::requiredString(*body, QStringLiteral("username"), error);
+    if (!username)
+        return std::nullopt;
+    const auto password = AuthApi::requiredString(*body, QStringLiteral("password"), error);
+    if (!password)
+        return std::nullopt;
+    if (username->size() > kMaxUsernameLength) {
+        *error = ApiError::invalidRequest(
+            QStringLiteral("\"username\" is longer than %1 characters.").arg(kMaxUsernameLength));
+        return std::nullopt;
+    }
+    Credentials credentials{*username, password->toUtf8()};
+    if (credentials.password.size() > kMaxPasswordBytes) {
+        *error = ApiError::invalidRequest(
+            QStringLiteral("\"password\" is longer than %1 bytes.").arg(kMaxPasswordBytes));
+        return std::nullopt;
+    }
+    return credentials;
+}
+
+} // namespace
+
 void AuthApi::registerRoutes(QHttpServer &server)
 {
     AuthService *service = m_service;
@@ -103,25 +140,8 @@ void AuthApi::registerRoutes(QHttpServer &server)
     server.route(QStringLiteral("/api/v1/auth/login"), QHttpServerRequest::Method::Post,
                  [service](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                      ApiError error;
-                     const auto body = parseJsonObjectBody(request, &error);
-                     std::optional<QString> username, password;
-                     if (body)
-                         username = requiredString(*body, QStringLiteral("username"), &error);
-                     if (username)
-                         password = requiredString(*body, QStringLiteral("password"), &error);
-                     if (username && username->size() > kMaxUsernameLength) {
-                         password.reset();
-                         error = ApiError::invalidRequest(
-                             QStringLiteral("\"username\" is longer than %1 characters.")
-                                 .arg(kMaxUsernameLength));
-                     }
-                     if (password && password->toUtf8().size() > kMaxPasswordBytes) {
-                         password.reset();
-                         error = ApiError::invalidRequest(
-                             QStringLiteral("\"password\" is longer than %1 bytes.")
-                                 .arg(kMaxPasswordBytes));
-                     }
-                     if (!password) {
+                     const auto credentials = parseCredentials(request, &error);
+                     if (!credentials) {
                          toResponse(error).write(std::move(responder));
                          return;
                      }
@@ -130,7 +150,8 @@ void AuthApi::registerRoutes(QHttpServer &server)
                      // QPointer tells, and the responder is then dropped unused.
                      auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
                      QPointer<QTcpSocket> socket = held->socket();
-                     service->login(*username, password->toUtf8(), request.remoteAddress(),
+                     service->login(credentials->username, credentials->password,
+                                    request.remoteAddress(),
                                     [held, socket](const AuthService::Outcome &outcome) {
                                         if (!socket)
                                             return;

@@ -144,6 +144,10 @@ void TelemetryUploader::sendNextBatch()
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader(QByteArrayLiteral("x-api-key"), m_settings.apiKey);
     request.setTransferTimeout(m_settings.requestTimeoutMs);
+    // A redirect means --server is not the address to post to (http vs
+    // https, a moved host); following it could turn the POST into a GET.
+    // Say so instead (see handleReply).
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     qCDebug(lcDevice).noquote() << m_settings.deviceId << "posting" << m_inFlight.size() << "points, seq"
                                 << m_inFlight.first().seq << "to" << m_inFlight.last().seq;
     qCDebug(lcDeviceWire).noquote() << "POST" << m_endpoint.toString() << body;
@@ -216,6 +220,15 @@ void TelemetryUploader::handleReply(QNetworkReply *reply)
         restoreInFlight();
         fail(Error::EndpointNotFound, QStringLiteral("no telemetry endpoint at %1 (%2); check --server")
                                           .arg(m_endpoint.toString(), described));
+        return;
+    }
+    if (status >= 300 && status < 400) {
+        restoreInFlight();
+        const QString location = QString::fromUtf8(reply->rawHeader(QByteArrayLiteral("Location")));
+        fail(Error::EndpointNotFound, QStringLiteral("%1 answers %2 and redirects to %3; give the server's real address with --server")
+                                          .arg(m_endpoint.toString())
+                                          .arg(status)
+                                          .arg(location.isEmpty() ? QStringLiteral("nowhere") : location));
         return;
     }
     if (status == 413 && m_inFlight.size() > 1) {

@@ -35,7 +35,8 @@ namespace Sightline {
 //  - Buffer full: the oldest points are dropped and pointsDropped() says
 //    how many and which seqs.
 //  - 401 (bad key), 403 (key of another device), 404/405 (no such endpoint
-//    at that URL): retrying cannot help; the uploader stops with
+//    at that URL), 3xx (a redirect: --server is not the address to post
+//    to; redirects are not followed): retrying cannot help; the uploader stops with
 //    errorOccurred() and keeps its points (they are counted as pending).
 //  - 413 on a batch: the batch size is halved and the points resent.
 //  - Any other 4xx on a batch (one bad point rejects the whole array): the
@@ -61,7 +62,7 @@ public:
     };
 
     enum class State { Idle, Sending, WaitingToRetry, Paused, Stopped };
-    enum class Error { None, KeyRejected, DeviceRejected, EndpointNotFound };
+    enum class Error { None, KeyRejected, DeviceRejected, EndpointNotFound /* also 3xx */ };
 
     // network: not owned; must outlive the uploader.
     TelemetryUploader(QNetworkAccessManager *network, const Settings &settings, QObject *parent = nullptr);

@@ -254,6 +254,8 @@ void tst_TelemetryUploader::stopsOnAnswersRetryCannotFix_data()
                                  << "the server rejected the API key of jetson-01 (401 invalid_api_key: scripted invalid_api_key)";
     QTest::newRow("403 key of another device") << 403 << QByteArray("device_mismatch") << int(TelemetryUploader::Error::DeviceRejected)
                                                << "the server refused points for jetson-01 with this key (403 device_mismatch: scripted device_mismatch)";
+    QTest::newRow("301 redirect to https") << 301 << QByteArray("moved") << int(TelemetryUploader::Error::EndpointNotFound)
+                                           << "%1 answers 301 and redirects to https://example.invalid/api/v1/telemetry; give the server's real address with --server";
     QTest::newRow("404 wrong server URL") << 404 << QByteArray("not_found") << int(TelemetryUploader::Error::EndpointNotFound)
                                           << "no telemetry endpoint at %1 (404 not_found: scripted not_found); check --server";
 }
@@ -267,7 +269,12 @@ void tst_TelemetryUploader::stopsOnAnswersRetryCannotFix()
 
     MisbehavingServer server;
     IngestRecorder ingest(server);
-    ingest.setDefault([&](const QJsonArray &) { return ServerScript::jsonError(status, code); });
+    ingest.setDefault([&](const QJsonArray &) {
+        ServerScript::Headers headers;
+        if (status == 301)
+            headers.append(qMakePair(QByteArray("Location"), QByteArray("https://example.invalid/api/v1/telemetry")));
+        return ServerScript::jsonError(status, code, headers);
+    });
     TelemetryUploader uploader(&m_network, settingsFor(server));
     QSignalSpy errors(&uploader, &TelemetryUploader::errorOccurred);
     QSignalSpy retries(&uploader, &TelemetryUploader::retryScheduled);

@@ -31,7 +31,7 @@ const char kUsage[] =
     "\n"
     "Exit status: 0 done; 1 tegrastats input failed; 2 bad arguments or keys file;\n"
     "3 the server rejected a key (401/403); 4 no telemetry endpoint at --server\n"
-    "(404/405); 5 finished, but points were dropped or rejected on the way.";
+    "(404/405 or a redirect); 5 finished, but points were dropped or rejected on the way.";
 
 struct Parser
 {

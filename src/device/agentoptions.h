@@ -21,7 +21,7 @@ struct AgentOptions
         ExitInputFailed = 1, // tegrastats missing, file unreadable
         ExitBadArguments = 2, // command line or keys file
         ExitKeyRejected = 3, // 401/403
-        ExitEndpointNotFound = 4, // 404/405: wrong --server
+        ExitEndpointNotFound = 4, // 404/405 or a redirect: wrong --server
         ExitPointsLost = 5, // a --count / tegrastats run ended with points dropped or rejected
     };
 

@@ -316,18 +316,25 @@ void tst_AdminCommands::serveListensOnRealPortAndStopsOnSignal()
 
 void tst_AdminCommands::serveConfigErrors_data()
 {
+    QTest::addColumn<QString>("command"); // demo serves like serve, --config included
     QTest::addColumn<QByteArray>("config");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("unknown key") << QByteArray(R"({"listen": "127.0.0.1:0", "retentionHour": 1})")
-                                 << "retentionHour";
-    QTest::newRow("wrong type") << QByteArray(R"({"heartbeatSeconds": "15"})") << "heartbeatSeconds";
-    QTest::newRow("bad rule") << QByteArray(R"({"alertRules": [{"id": "x", "field": "f", "op": "=", "value": 1}]})")
-                              << "alertRules[0].op";
-    QTest::newRow("not json") << QByteArray("listen = 127.0.0.1") << "not valid JSON";
+    for (const char *command : {"serve", "demo"}) {
+        const QString c = QString::fromLatin1(command);
+        QTest::addRow("%s: unknown key", command)
+            << c << QByteArray(R"({"listen": "127.0.0.1:0", "retentionHour": 1})") << "retentionHour";
+        QTest::addRow("%s: wrong type", command)
+            << c << QByteArray(R"({"heartbeatSeconds": "15"})") << "heartbeatSeconds";
+        QTest::addRow("%s: bad rule", command)
+            << c << QByteArray(R"({"alertRules": [{"id": "x", "field": "f", "op": "=", "value": 1}]})")
+            << "alertRules[0].op";
+        QTest::addRow("%s: not json", command) << c << QByteArray("listen = 127.0.0.1") << "not valid JSON";
+    }
 }
 
 void tst_AdminCommands::serveConfigErrors()
 {
+    QFETCH(QString, command);
     QFETCH(QByteArray, config);
     QFETCH(QString, mentions);
     TempDir dir;
@@ -335,7 +342,7 @@ void tst_AdminCommands::serveConfigErrors()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(config);
     file.close();
-    const auto r = ServerProcess::run({QStringLiteral("serve"), QStringLiteral("--data-dir"), dir.path(),
+    const auto r = ServerProcess::run({command, QStringLiteral("--data-dir"), dir.path(),
                                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                        QStringLiteral("--config"), file.fileName()});
     QVERIFY(r.exitCode != 0);

@@ -289,11 +289,20 @@ void LiveChartWidget::panBy(qint64 deltaMs)
 
 void LiveChartWidget::handlePointsAdded(const QString &deviceId)
 {
-    if (m_devices.contains(deviceId))
-        scheduleFrame();
+    if (!m_devices.contains(deviceId))
+        return;
+    // Only this device's lines need new points, unless the range moves too.
+    m_dirtyDevices.insert(deviceId);
+    startFrameTimer();
 }
 
 void LiveChartWidget::scheduleFrame()
+{
+    m_allDirty = true;
+    startFrameTimer();
+}
+
+void LiveChartWidget::startFrameTimer()
 {
     m_dirty = true;
     if (!m_paused && !m_frameTimer.isActive())
@@ -327,6 +336,7 @@ QList<QLineSeries *> &LiveChartWidget::seriesFor(const QString &deviceId, int se
 
 void LiveChartWidget::removeSeriesOf(const QString &deviceId)
 {
+    m_frameCache.remove(deviceId);
     const QList<QLineSeries *> list = m_series.take(deviceId);
     for (QLineSeries *series : list) {
         m_chart->removeSeries(series);
@@ -357,34 +367,29 @@ void LiveChartWidget::renderFrame()
         m_fromMs = m_toMs - window;
     }
 
+    const int plotColumns = static_cast<int>(m_chart->plotArea().width());
+    // A device's lines are rebuilt when it got points or when anything that
+    // shapes every line changed; the others keep their series untouched.
+    const bool rebuildAll = m_allDirty || m_fromMs != m_lastFromMs || m_toMs != m_lastToMs
+            || plotColumns != m_lastPlotColumns;
     double yMin = std::numeric_limits<double>::max();
     double yMax = std::numeric_limits<double>::lowest();
     qint64 newestShown = 0;
     QList<GapBand> gapBands;
-    const int plotColumns = static_cast<int>(m_chart->plotArea().width());
     for (const QString &device : std::as_const(m_devices)) {
-        const QList<QList<QPointF>> runs = m_field.isEmpty() ? QList<QList<QPointF>>()
-                                                             : m_store->segments(device, m_field, m_fromMs, m_toMs);
-        QList<QLineSeries *> &list = seriesFor(device, std::max<int>(1, static_cast<int>(runs.size())));
-        for (int i = 0; i < list.size(); ++i) {
-            QLineSeries *series = list.at(i);
-            if (i < runs.size()) {
-                series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
-                for (const QPointF &p : runs.at(i)) {
-                    if (p.x() < m_fromMs || p.x() > m_toMs)
-                        continue;
-                    yMin = std::min(yMin, p.y());
-                    yMax = std::max(yMax, p.y());
-                    newestShown = std::max(newestShown, static_cast<qint64>(p.x()));
-                }
-            } else if (series->count() > 0) {
-                series->clear();
-            }
-        }
-        if (!m_field.isEmpty())
-            for (const Gap &gap : m_store->gaps(device, m_fromMs, m_toMs))
-                gapBands.append(GapBand{gap.startMs, gap.endMs, device});
+        auto cached = m_frameCache.find(device);
+        if (rebuildAll || m_dirtyDevices.contains(device) || cached == m_frameCache.end())
+            cached = m_frameCache.insert(device, rebuildDevice(device, plotColumns));
+        yMin = std::min(yMin, cached->yMin);
+        yMax = std::max(yMax, cached->yMax);
+        newestShown = std::max(newestShown, cached->newestShownMs);
+        gapBands += cached->gaps;
     }
+    m_dirtyDevices.clear();
+    m_allDirty = false;
+    m_lastFromMs = m_fromMs;
+    m_lastToMs = m_toMs;
+    m_lastPlotColumns = plotColumns;
 
     if (yMin > yMax) {
         yMin = 0;
@@ -421,6 +426,33 @@ void LiveChartWidget::renderFrame()
         m_view->setPlaceholderText(QString());
     ++m_frameCount;
     Q_EMIT frameRendered(newestShown);
+}
+
+LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &device, int plotColumns)
+{
+    DeviceFrame frame;
+    const QList<QList<QPointF>> runs = m_field.isEmpty() ? QList<QList<QPointF>>()
+                                                         : m_store->segments(device, m_field, m_fromMs, m_toMs);
+    QList<QLineSeries *> &list = seriesFor(device, std::max<int>(1, static_cast<int>(runs.size())));
+    for (int i = 0; i < list.size(); ++i) {
+        QLineSeries *series = list.at(i);
+        if (i < runs.size()) {
+            series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
+            for (const QPointF &p : runs.at(i)) {
+                if (p.x() < m_fromMs || p.x() > m_toMs)
+                    continue;
+                frame.yMin = std::min(frame.yMin, p.y());
+                frame.yMax = std::max(frame.yMax, p.y());
+                frame.newestShownMs = std::max(frame.newestShownMs, static_cast<qint64>(p.x()));
+            }
+        } else if (series->count() > 0) {
+            series->clear();
+        }
+    }
+    if (!m_field.isEmpty())
+        for (const Gap &gap : m_store->gaps(device, m_fromMs, m_toMs))
+            frame.gaps.append(GapBand{gap.startMs, gap.endMs, device});
+    return frame;
 }
 
 void LiveChartWidget::updateFieldChoices()

@@ -1,10 +1,16 @@
 #pragma once
 
+#include "ui/chartview.h"
+
+#include <QHash>
 #include <QImage>
 #include <QMap>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 #include <QWidget>
+
+#include <limits>
 
 class QButtonGroup;
 class QChart;
@@ -17,7 +23,6 @@ class QValueAxis;
 
 namespace Sightline {
 
-class ChartView;
 class SeriesStore;
 
 // Live line charts of one field for the selected devices (one line per
@@ -87,7 +92,18 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // What one device contributed to the last frame.
+    struct DeviceFrame
+    {
+        double yMin = std::numeric_limits<double>::max();
+        double yMax = std::numeric_limits<double>::lowest();
+        qint64 newestShownMs = 0;
+        QList<GapBand> gaps;
+    };
+
     void scheduleFrame();
+    void startFrameTimer();
+    DeviceFrame rebuildDevice(const QString &device, int plotColumns);
     void renderFrame();
     void handlePointsAdded(const QString &deviceId);
     void updateFieldChoices();
@@ -120,6 +136,12 @@ private:
     bool m_paused = false;
     bool m_following = true;
     bool m_dirty = false;
+    bool m_allDirty = true;
+    QSet<QString> m_dirtyDevices;
+    QHash<QString, DeviceFrame> m_frameCache;
+    qint64 m_lastFromMs = 0;
+    qint64 m_lastToMs = 0;
+    int m_lastPlotColumns = 0;
     bool m_axisNeedsRelayout = true;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 0;

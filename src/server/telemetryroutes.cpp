@@ -10,6 +10,7 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#include <deque>
 #include <memory>
 
 #include "server/apierror.h"
@@ -29,29 +30,87 @@ constexpr int kDefaultHistoryLimit = 10000;
 constexpr int kMaxHistoryLimit = 100000;
 constexpr int kMaxAlerts = 10000;
 
+// The answers of one connection, in request order. Qt 6.4 reads and routes
+// the next request of a keep-alive connection while an earlier answer is
+// still pending (QAbstractHttpServerPrivate::handleReadyRead), so a client
+// that pipelines would otherwise get its answers out of order (RFC 9112
+// 9.3.2). A child of the socket, so it goes away with it.
+class AnswerQueue : public QObject
+{
+public:
+    struct Slot
+    {
+        std::unique_ptr<QHttpServerResponder> responder;
+        std::unique_ptr<QHttpServerResponse> response; // set once the answer is ready
+    };
+
+    static AnswerQueue *of(QTcpSocket *socket)
+    {
+        for (QObject *child : socket->children()) {
+            if (auto *queue = dynamic_cast<AnswerQueue *>(child))
+                return queue;
+        }
+        return new AnswerQueue(socket);
+    }
+
+    std::shared_ptr<Slot> enqueue(QHttpServerResponder &&responder)
+    {
+        auto slot = std::make_shared<Slot>();
+        slot->responder = std::make_unique<QHttpServerResponder>(std::move(responder));
+        m_slots.push_back(slot);
+        return slot;
+    }
+
+    void answer(const std::shared_ptr<Slot> &slot, QHttpServerResponse &&response)
+    {
+        slot->response = std::make_unique<QHttpServerResponse>(std::move(response));
+        bool wrote = false;
+        while (!m_slots.empty() && m_slots.front()->response) {
+            const std::shared_ptr<Slot> front = m_slots.front();
+            m_slots.pop_front();
+            if (m_socket->state() != QAbstractSocket::ConnectedState)
+                continue;
+            front->response->write(std::move(*front->responder));
+            wrote = true;
+        }
+        // Hand the answers to the kernel now rather than on the next event
+        // loop turn: at shutdown the socket may be gone by then (issue 3,
+        // "finish and flush what was acknowledged").
+        if (wrote)
+            m_socket->flush();
+    }
+
+private:
+    explicit AnswerQueue(QTcpSocket *socket)
+        : QObject(socket)
+        , m_socket(socket)
+    {
+    }
+
+    QTcpSocket *m_socket; // the parent
+    std::deque<std::shared_ptr<Slot>> m_slots;
+};
+
 // A responder kept for a later answer. QHttpServer deletes the socket when
 // the client goes away, and the responder only has a raw pointer to it, so
-// the QPointer decides whether answering is still possible.
+// the QPointer to the socket's AnswerQueue decides whether answering is
+// still possible.
 class PendingAnswer
 {
 public:
     explicit PendingAnswer(QHttpServerResponder &&responder)
-        : m_socket(responder.socket())
-        , m_responder(std::make_shared<QHttpServerResponder>(std::move(responder)))
+        : m_queue(AnswerQueue::of(responder.socket()))
     {
+        m_slot = m_queue->enqueue(std::move(responder));
     }
 
-    void send(const QHttpServerResponse &response) const
+    void send(QHttpServerResponse &&response) const
     {
-        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        if (!m_queue) {
             qCDebug(lcServerHttp) << "client left before its answer was ready";
             return;
         }
-        response.write(std::move(*m_responder));
-        // Hand the answer to the kernel now rather than on the next event
-        // loop turn: at shutdown the socket may be gone by then (issue 3,
-        // "finish and flush what was acknowledged").
-        m_socket->flush();
+        m_queue->answer(m_slot, std::move(response));
     }
     void sendJson(const QJsonObject &body, int status = 200) const
     {
@@ -60,8 +119,8 @@ public:
     void sendError(const ApiError &error) const { send(toResponse(error)); }
 
 private:
-    QPointer<QTcpSocket> m_socket;
-    std::shared_ptr<QHttpServerResponder> m_responder;
+    QPointer<AnswerQueue> m_queue;
+    std::shared_ptr<AnswerQueue::Slot> m_slot;
 };
 
 ApiError forbidden(const QString &message)

@@ -23,10 +23,12 @@ class Storage;
 // Handlers answer asynchronously: Qt 6.4 QHttpServer lets a handler take
 // `QHttpServerResponder &&` and keep it. The responder holds a raw socket
 // pointer that QHttpServer deletes when the client disconnects, so every
-// deferred answer first checks a QPointer to that socket. Qt 6.4 keeps
-// reading a keep-alive connection while an answer is pending, so a client
-// that pipelines could get answers out of order: our clients (Qt, curl, wrk)
-// wait for each answer before the next request.
+// deferred answer first checks a QPointer (to a per-socket answer queue).
+// Qt 6.4 keeps reading and routing a keep-alive connection while an answer
+// is pending; the per-socket queue writes this class's answers in request
+// order, so a client that pipelines its ingest requests gets them in order.
+// (Answers of other routes, written at once by QHttpServer, cannot be held
+// back by it.)
 //
 // All collaborators are not owned and must outlive this object.
 class TelemetryRoutes : public QObject

@@ -58,6 +58,41 @@ HttpClient::Headers bearer(const QString &token)
     return {{"Authorization", "Bearer " + token.toUtf8()}};
 }
 
+QByteArray rawPost(const QByteArray &key, const QByteArray &body)
+{
+    return "POST /api/v1/telemetry HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nx-api-key: " + key
+        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// Reads `count` whole HTTP responses (Content-Length framed) from a socket:
+// each as "<status line>\n<body>", or fewer on timeout.
+QList<QByteArray> readResponses(QTcpSocket &socket, int count, int timeoutMs)
+{
+    QByteArray buffer;
+    QList<QByteArray> responses;
+    const bool complete = QTest::qWaitFor(
+        [&] {
+            buffer += socket.readAll();
+            for (;;) {
+                const qsizetype end = buffer.indexOf("\r\n\r\n");
+                if (end < 0)
+                    break;
+                const QByteArray head = buffer.left(end).toLower();
+                const qsizetype at = head.indexOf("content-length: ");
+                const qsizetype length = at < 0 ? 0 : head.mid(at + 16, head.indexOf("\r\n", at) - at - 16).toLongLong();
+                if (buffer.size() < end + 4 + length)
+                    break;
+                responses.append(buffer.left(buffer.indexOf("\r\n")) + '\n' + buffer.mid(end + 4, length));
+                buffer.remove(0, end + 4 + length);
+            }
+            return responses.size() >= count;
+        },
+        timeoutMs);
+    if (!complete)
+        qWarning("%d of %d responses arrived in time", int(responses.size()), count);
+    return responses;
+}
+
 QStringList ids(const HttpResponse &response)
 {
     QStringList list;
@@ -91,6 +126,7 @@ private Q_SLOTS:
     void metricsText();
     void keepAliveConnectionGetsEachAnswer();
     void clientLeavingBeforeTheAnswer();
+    void pipelinedRequestsAnsweredInOrder();
     void fiftyConcurrentClientsLoseNothing();
     void restartKeepsEverythingAcknowledged();
     void shutdownKeepsWhatWasAcknowledged();
@@ -481,23 +517,10 @@ void tst_TelemetryApi::keepAliveConnectionGetsEachAnswer()
     socket.connectToHost(QHostAddress::LocalHost, m_server->port());
     QVERIFY(socket.waitForConnected(kHttpTimeoutMs));
     for (int i = 0; i < 5; ++i) {
-        const QByteArray body = pointJson(QStringLiteral("jetson-01"), 500 + i);
-        socket.write("POST /api/v1/telemetry HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "x-api-key: " + m_key1 + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
-                     + body);
-        QByteArray answer;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                answer += socket.readAll();
-                const qsizetype end = answer.indexOf("\r\n\r\n");
-                if (end < 0)
-                    return false;
-                const qsizetype at = answer.toLower().indexOf("content-length: ");
-                const qsizetype length = answer.mid(at + 16, answer.indexOf("\r\n", at) - at - 16).toLongLong();
-                return answer.size() >= end + 4 + length;
-            },
-            kHttpTimeoutMs));
-        QVERIFY2(answer.startsWith("HTTP/1.1 202"), answer.constData());
+        socket.write(rawPost(m_key1, pointJson(QStringLiteral("jetson-01"), 500 + i)));
+        const QList<QByteArray> answers = readResponses(socket, 1, kHttpTimeoutMs);
+        QCOMPARE(answers.size(), 1);
+        QVERIFY2(answers.first().startsWith("HTTP/1.1 202"), answers.first().constData());
         QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
     }
     QCOMPARE(historyCount(m_token, QStringLiteral("jetson-01")), 5);
@@ -511,16 +534,33 @@ void tst_TelemetryApi::clientLeavingBeforeTheAnswer()
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());
         QVERIFY(socket.waitForConnected(kHttpTimeoutMs));
-        const QByteArray body = batchJson(QStringLiteral("jetson-01"), 1000 + i * 100, 100);
-        socket.write("POST /api/v1/telemetry HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "x-api-key: " + m_key1 + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
-                     + body);
+        socket.write(rawPost(m_key1, batchJson(QStringLiteral("jetson-01"), 1000 + i * 100, 100)));
         QVERIFY(socket.waitForBytesWritten(kHttpTimeoutMs));
         socket.abort();
     }
     // Every request that reached the server is stored; the server still answers.
     QTRY_COMPARE_WITH_TIMEOUT(historyCount(m_token, QStringLiteral("jetson-01")), 2000, kHttpTimeoutMs);
     QCOMPARE(post(pointJson(QStringLiteral("jetson-01"), 1), m_key1).status, 202);
+}
+
+void tst_TelemetryApi::pipelinedRequestsAnsweredInOrder()
+{
+    // Three requests in one write: a big batch (slow to store), a single
+    // point, and a refusal that is ready first. Answers come in request order.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(kHttpTimeoutMs));
+    socket.write(rawPost(m_key1, batchJson(QStringLiteral("jetson-01"), 0, 1000))
+                 + rawPost(m_key1, pointJson(QStringLiteral("jetson-01"), 5000))
+                 + rawPost(m_key1, QByteArray("{\"deviceId\": ")));
+    const QList<QByteArray> responses = readResponses(socket, 3, kHttpTimeoutMs);
+    QCOMPARE(responses.size(), 3);
+    QVERIFY2(responses.at(0).startsWith("HTTP/1.1 202"), responses.at(0).left(200).constData());
+    QVERIFY(responses.at(0).contains("\"accepted\":1000"));
+    QVERIFY2(responses.at(1).startsWith("HTTP/1.1 202"), responses.at(1).constData());
+    QVERIFY(responses.at(1).contains("\"accepted\":1,"));
+    QVERIFY2(responses.at(2).startsWith("HTTP/1.1 400"), responses.at(2).constData());
+    QVERIFY(responses.at(2).contains("invalid_json"));
 }
 
 void tst_TelemetryApi::fiftyConcurrentClientsLoseNothing()

@@ -3,6 +3,7 @@
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
 #include "ui/alertnotifier.h"
+#include "ui/alerttableview.h"
 #include "ui/connectionbanner.h"
 #include "ui/chartview.h"
 #include "ui/devicelistview.h"
@@ -15,7 +16,9 @@
 #include <QDateTime>
 #include <QScopeGuard>
 #include <QDir>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QTableView>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -106,6 +109,8 @@ private Q_SLOTS:
     void connectionStatusDrivesBannerAndDeviceStates();
     void criticalAlertNotifies();
     void statusBarFields();
+    void keyboardNavigation();
+    void historyProgress();
     void settingsRoundTripWithoutSecrets();
     void screenshotWithSampleData_data();
     void screenshotWithSampleData();
@@ -199,6 +204,47 @@ void tst_MainWindow::statusBarFields()
     f.series.addPoint(p);
     QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
+}
+
+void tst_MainWindow::keyboardNavigation()
+{
+    Fixture f;
+    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
+    MainWindow window(f.models());
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(window.deviceView()->hasFocus(), kUiTimeoutMs);
+    QTest::keyClick(&window, Qt::Key_2, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->view()->hasFocus(), kUiTimeoutMs);
+    QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(window.alertView()->table()->hasFocus(), kUiTimeoutMs);
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(window.chart()->windowMinutes(), 15);
+    QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
+    QVERIFY(window.chart()->isPaused());
+    QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
+    QVERIFY(!window.chart()->isPaused());
+    QSignalSpy retry(&window, &MainWindow::retryRequested);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QCOMPARE(retry.size(), 1);
+}
+
+void tst_MainWindow::historyProgress()
+{
+    Fixture f;
+    MainWindow window(f.models());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QProgressBar *progress = window.findChild<QProgressBar *>();
+    QVERIFY(progress);
+    QVERIFY(!progress->isVisible());
+    window.setHistoryLoading(3);
+    QVERIFY(progress->isVisible());
+    QCOMPARE(progress->format(), QStringLiteral("Loading history of 3 devices…"));
+    window.setHistoryLoading(0);
+    QVERIFY(!progress->isVisible());
 }
 
 void tst_MainWindow::settingsRoundTripWithoutSecrets()

@@ -65,7 +65,7 @@ TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, cons
         m_deviceTracker->checkOffline();
     });
     // Retention: purge every minute (or a tenth of the retention, if shorter).
-    m_purgeTimer.setInterval(qBound(1000, m_config.retentionHours * 360 * 1000, 60 * 1000));
+    m_purgeTimer.setInterval(int(qBound(qint64(1000), qint64(m_config.retentionHours) * 360 * 1000, qint64(60 * 1000))));
     connect(&m_purgeTimer, &QTimer::timeout, this, &TelemetryApi::purgeExpired);
 }
 
@@ -151,7 +151,11 @@ QJsonObject TelemetryApi::health() const
 
 QByteArray TelemetryApi::metricsText() const
 {
-    return m_metrics->text(m_hub->publishedCount());
+    return m_metrics->text(m_hub->publishedCount())
+        + "# HELP sightline_ingest_pending_requests Ingest requests waiting for their storage commit.\n"
+          "# TYPE sightline_ingest_pending_requests gauge\n"
+          "sightline_ingest_pending_requests "
+        + QByteArray::number(m_ingest->pendingCount()) + '\n';
 }
 
 Hub *TelemetryApi::hub() const

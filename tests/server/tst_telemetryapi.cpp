@@ -507,6 +507,7 @@ void tst_TelemetryApi::metricsText()
     QVERIFY(text.contains("sightline_events_published_total "));
     QVERIFY(text.contains("sightline_storage_write_seconds_count "));
     QVERIFY(text.contains("sightline_storage_write_seconds_bucket{le=\"+Inf\"} "));
+    QVERIFY(text.contains("# TYPE sightline_ingest_pending_requests gauge\nsightline_ingest_pending_requests 0\n"));
 }
 
 void tst_TelemetryApi::keepAliveConnectionGetsEachAnswer()

@@ -29,9 +29,10 @@ const char kUsage[] =
     "backoff (never sooner than Retry-After); seq numbers make resends harmless.\n"
     "Every problem is one line on standard error.\n"
     "\n"
-    "Exit status: 0 done; 1 tegrastats input failed; 2 bad arguments or keys file;\n"
-    "3 the server rejected a key (401/403); 4 no telemetry endpoint at --server\n"
-    "(404/405 or a redirect); 5 finished, but points were dropped or rejected on the way.";
+    "Exit status: 0 done (also after Ctrl-C); 1 tegrastats input failed; 2 bad\n"
+    "arguments or keys file; 3 the server rejected a key (401/403); 4 no telemetry\n"
+    "endpoint at --server (404/405 or a redirect); 5 finished, but points were\n"
+    "dropped or rejected on the way.";
 
 struct Parser
 {

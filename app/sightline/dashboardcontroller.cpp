@@ -175,7 +175,7 @@ void DashboardController::signInWith(SignInSource source, const QString &usernam
     m_signInSource = source;
     m_sessionError.clear();
     qCInfo(lcApp).noquote() << "signing in to" << m_server.toDisplayString() << "as" << username
-                            << (source == SignInSource::Stored ? "with the stored sign-in" : "");
+                            << (source == SignInSource::Stored ? "with the stored sign-in" : "with a password");
     if (source == SignInSource::Stored)
         m_session->resume(username);
     else
@@ -314,7 +314,7 @@ void DashboardController::startOrResumeStream()
         // everything missed meanwhile.
         qCInfo(lcApp).noquote() << "opening the stream"
                                 << (m_stream->lastEventId().isEmpty()
-                                        ? QString()
+                                        ? QStringLiteral("from now")
                                         : QStringLiteral("after event %1").arg(m_stream->lastEventId()));
         m_stream->start();
         break;
@@ -388,6 +388,7 @@ void DashboardController::resetData()
 
 void DashboardController::handleStreamState()
 {
+    qCDebug(lcApp) << "stream state" << StreamClient::stateName(m_stream->state()) << m_stream->errorString();
     if (m_stream->state() == StreamClient::State::Live) {
         if (!m_wasLive)
             qCInfo(lcApp) << "the stream is live";

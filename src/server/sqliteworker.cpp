@@ -297,6 +297,9 @@ void SqliteWorker::commitPending()
     const auto fieldsBefore = m_deviceFields;
     for (qsizetype i = 0; ok && i < pending.size(); ++i)
         ok = writeBatch(pending.at(i).batch, &results[i], &error);
+    if (ok)
+        ok = saveTouchedDevices(&error);
+    m_touched.clear();
     if (ok) {
         m_setHighWater->addBindValue(m_highWater);
         ok = m_setHighWater->exec();
@@ -348,14 +351,6 @@ bool SqliteWorker::insertEvent(const StoredEvent &event, QString *error)
 
 bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QString *error)
 {
-    struct Touched
-    {
-        QString siteId;
-        qint64 lastSeenMs = 0;
-        bool fieldsChanged = false;
-    };
-    QHash<QString, Touched> touched;
-
     for (const PointWrite &write : batch.points) {
         const QString &account = write.device.accountId;
         const QString &device = write.device.deviceId;
@@ -397,7 +392,7 @@ bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QStr
         result->duplicates.append(false);
 
         const QString key = deviceKey(account, device);
-        Touched &entry = touched[key];
+        TouchedDevice &entry = m_touched[key];
         entry.siteId = write.device.siteId;
         entry.lastSeenMs = qMax(entry.lastSeenMs, write.event.ts.toMSecsSinceEpoch());
         // Look before writing: m_deviceFields shares its data with the copy
@@ -407,13 +402,20 @@ bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QStr
             if (known != m_deviceFields.cend() && known->contains(it.key()))
                 continue;
             m_deviceFields[key].insert(it.key());
-            entry.fieldsChanged = true;
         }
     }
     for (const StoredEvent &event : batch.events) {
         if (!insertEvent(event, error))
             return false;
     }
+    return true;
+}
+
+bool SqliteWorker::saveTouchedDevices(QString *error)
+{
+    // Once per device and group commit, not once per request: a device that
+    // sends single points shares one UPSERT among all of them.
+    const auto touched = std::exchange(m_touched, {});
     for (auto it = touched.begin(); it != touched.end(); ++it) {
         const qsizetype split = it.key().indexOf(QLatin1Char('\n'));
         const QSet<QString> known = m_deviceFields.value(it.key());

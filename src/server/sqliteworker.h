@@ -60,6 +60,7 @@ private:
     void commitPending();
     bool writeBatch(const WriteBatch &batch, WriteResult *result, QString *error);
     bool insertEvent(const StoredEvent &event, QString *error);
+    bool saveTouchedDevices(QString *error);
     bool exec(const QString &sql, QString *error);
     void setHealth(bool healthy, const QString &status);
 
@@ -74,6 +75,13 @@ private:
     // Field names known per device key "account\ndevice" (union kept in the
     // devices table).
     QHash<QString, QSet<QString>> m_deviceFields;
+    // Devices that stored points in the current group commit.
+    struct TouchedDevice
+    {
+        QString siteId;
+        qint64 lastSeenMs = 0;
+    };
+    QHash<QString, TouchedDevice> m_touched;
     std::unique_ptr<QSqlQuery> m_findSeq;
     std::unique_ptr<QSqlQuery> m_insertPoint;
     std::unique_ptr<QSqlQuery> m_insertEvent;

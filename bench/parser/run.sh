@@ -48,6 +48,8 @@ mkdir -p "$out_dir"
         --repeat "$repeat" --write-inputs "$out_dir"
     "$bench" --json --api handler --events "$events" --large-events "$large" --chunk "$chunk" \
         --repeat "$repeat"
+    "$bench" --json --api view --events "$events" --large-events "$large" --chunk "$chunk" \
+        --repeat "$repeat"
     node "$here/eventsource-parser-bench.mjs" "$node_dir" "$chunk" "$repeat" \
         "$out_dir/telemetry.sse" "$out_dir/large.sse"
 } | tee "$out_dir/results.jsonl" | node "$here/compare.mjs"

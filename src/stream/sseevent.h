@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
+#include <QUtf8StringView>
 #include <QtGlobal>
 
 namespace Sightline {
@@ -36,6 +38,23 @@ struct SseEvent
         return a.type == b.type && a.data == b.data && a.lastEventId == b.lastEventId;
     }
     friend bool operator!=(const SseEvent &a, const SseEvent &b) { return !(a == b); }
+};
+
+// The same event as SseEvent, seen without copying it: what
+// SseParser::feed(bytes, ViewHandler &) hands to ViewHandler::handleEvent().
+// The views point into the chunk being fed (when the event's data is one
+// valid line inside it) or into buffers the parser reuses, so they are valid
+// only during that call; copy what must outlive it (toEvent() copies it all).
+// The same guarantees as SseEvent: `type` is never empty, all three are valid
+// UTF-8 (invalid input already replaced by U+FFFD).
+struct SseEventView
+{
+    QUtf8StringView type;
+    QByteArrayView data;
+    QUtf8StringView lastEventId;
+
+    // A copy as an SseEvent (defined in sseparser.cpp).
+    SseEvent toEvent() const;
 };
 
 } // namespace Sightline

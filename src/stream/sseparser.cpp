@@ -2,6 +2,7 @@
 
 #include "stream/utf8.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -30,67 +31,115 @@ constexpr qsizetype kKeptLineCapacity = 256 * 1024;
 // The first CR or LF in [p, end), or `end`. Also sets *nonAscii when a byte
 // >= 0x80 comes before it, so that all-ASCII lines (the common case) skip
 // UTF-8 validation. This scan is the parser's inner loop over data bytes,
-// hence 16 bytes at a time where SSE2 exists (always on x86-64).
-const char *findLineEndSse2(const char *p, const char *end, bool *nonAscii)
+// hence vectors (SSE2, always on x86-64; AVX2 where the CPU has it).
+//
+// One signed compare per vector flags every byte that needs a look: those
+// below 0x0E (CR, LF and other controls) and those >= 0x80 (negative as
+// signed). Text lines have none until their end, so the loop is a load, a
+// compare and a mask test per vector. After the first byte >= 0x80 the line
+// is known to need UTF-8 validation, and only CR and LF are searched for.
+const char *findCrLfScalar(const char *p, const char *end)
 {
-    unsigned high = 0;
+    while (p < end && *p != '\r' && *p != '\n')
+        ++p;
+    return p;
+}
+
+const char *findLineEndScalar(const char *p, const char *end, bool *nonAscii)
+{
+    for (; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '\r' || c == '\n')
+            return p;
+        if (c >= 0x80) {
+            *nonAscii = true;
+            return findCrLfScalar(p, end);
+        }
+    }
+    return p;
+}
+
+const char *findCrLfSse2(const char *p, const char *end)
+{
 #ifdef __SSE2__
     const __m128i cr = _mm_set1_epi8('\r');
     const __m128i lf = _mm_set1_epi8('\n');
     while (end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-        const auto eolMask = static_cast<unsigned>(
+        const auto mask = static_cast<unsigned>(
             _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
-        const auto highMask = static_cast<unsigned>(_mm_movemask_epi8(v));
-        if (eolMask != 0) {
-            const unsigned at = unsigned(__builtin_ctz(eolMask));
-            high |= highMask & ((1u << at) - 1);
-            p += at;
-            if (high)
-                *nonAscii = true;
-            return p;
-        }
-        high |= highMask;
+        if (mask != 0)
+            return p + __builtin_ctz(mask);
         p += 16;
     }
 #endif
-    for (; p < end; ++p) {
+    return findCrLfScalar(p, end);
+}
+
+const char *findLineEndSse2(const char *p, const char *end, bool *nonAscii)
+{
+#ifdef __SSE2__
+    const __m128i limit = _mm_set1_epi8(0x0E);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, limit)));
+        if (mask == 0) {
+            p += 16;
+            continue;
+        }
+        p += __builtin_ctz(mask);
         const auto c = static_cast<unsigned char>(*p);
         if (c == '\r' || c == '\n')
-            break;
-        high |= c & 0x80u;
+            return p;
+        if (c >= 0x80) {
+            *nonAscii = true;
+            return findCrLfSse2(p, end);
+        }
+        ++p; // another control byte: part of the line
     }
-    if (high)
-        *nonAscii = true;
-    return p;
+#endif
+    return findLineEndScalar(p, end, nonAscii);
 }
 
 #ifdef SIGHTLINE_HAVE_AVX2_SCAN
-// The same scan 32 bytes at a time, chosen at run time on CPUs with AVX2
+// The same scans 32 bytes at a time, chosen at run time on CPUs with AVX2
 // (the build targets baseline x86-64, so it cannot be assumed).
-__attribute__((target("avx2"))) const char *findLineEndAvx2(
-    const char *p, const char *end, bool *nonAscii)
+__attribute__((target("avx2"))) const char *findCrLfAvx2(const char *p, const char *end)
 {
-    unsigned high = 0;
     const __m256i cr = _mm256_set1_epi8('\r');
     const __m256i lf = _mm256_set1_epi8('\n');
     while (end - p >= 32) {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
-        const auto eolMask = static_cast<unsigned>(_mm256_movemask_epi8(
+        const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
             _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, lf))));
-        const auto highMask = static_cast<unsigned>(_mm256_movemask_epi8(v));
-        if (eolMask != 0) {
-            const unsigned at = unsigned(__builtin_ctz(eolMask));
-            high |= highMask & ((1u << at) - 1);
-            if (high)
-                *nonAscii = true;
-            return p + at;
-        }
-        high |= highMask;
+        if (mask != 0)
+            return p + __builtin_ctz(mask);
         p += 32;
     }
-    if (high)
-        *nonAscii = true;
+    return findCrLfSse2(p, end);
+}
+
+__attribute__((target("avx2"))) const char *findLineEndAvx2(
+    const char *p, const char *end, bool *nonAscii)
+{
+    const __m256i limit = _mm256_set1_epi8(0x0E);
+    while (end - p >= 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+        const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(limit, v)));
+        if (mask == 0) {
+            p += 32;
+            continue;
+        }
+        p += __builtin_ctz(mask);
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '\r' || c == '\n')
+            return p;
+        if (c >= 0x80) {
+            *nonAscii = true;
+            return findCrLfAvx2(p, end);
+        }
+        ++p; // another control byte: part of the line
+    }
     return findLineEndSse2(p, end, nonAscii);
 }
 #endif
@@ -109,10 +158,76 @@ LineEndFinder selectLineEndFinder()
 
 const LineEndFinder findLineEnd = selectLineEndFinder();
 
-// A field value as a QString; `nonAscii` false means plain ASCII.
-QString valueToString(QByteArrayView value, bool nonAscii)
+// Valid UTF-8 as a QString; plain ASCII (the usual case) takes the short way.
+QString validUtf8ToString(QByteArrayView utf8)
 {
-    return nonAscii ? Utf8::toString(value) : QString::fromLatin1(value);
+    const bool ascii = std::all_of(
+        utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return ascii ? QString::fromLatin1(utf8) : Utf8::toString(utf8);
+}
+
+// Short ids and event types are the rule: for up to 16 bytes, two
+// overlapping word loads beat both a byte loop and a call to the C library
+// (bench/parser, callgrind).
+template<typename Word> Word loadWord(const char *p)
+{
+    Word word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+}
+
+template<typename Word> void storeWord(char *p, Word word)
+{
+    std::memcpy(p, &word, sizeof word);
+}
+
+bool equalBytes(const char *a, const char *b, qsizetype size)
+{
+    if (size >= 8 && size <= 16) {
+        const qsizetype last = size - 8;
+        return loadWord<quint64>(a) == loadWord<quint64>(b)
+            && loadWord<quint64>(a + last) == loadWord<quint64>(b + last);
+    }
+    if (size >= 4 && size < 8) {
+        const qsizetype last = size - 4;
+        return loadWord<quint32>(a) == loadWord<quint32>(b)
+            && loadWord<quint32>(a + last) == loadWord<quint32>(b + last);
+    }
+    return size == 0 || std::memcmp(a, b, size_t(size)) == 0;
+}
+
+// Whether a 64-bit word has a zero byte (the classic bit trick).
+bool hasZeroByte(quint64 word)
+{
+    return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
+bool containsNul(QByteArrayView value)
+{
+    const qsizetype size = value.size();
+    if (size >= 8 && size <= 16)
+        return hasZeroByte(loadWord<quint64>(value.data()))
+            || hasZeroByte(loadWord<quint64>(value.data() + size - 8));
+    return size > 0 && std::memchr(value.data(), '\0', size_t(size)) != nullptr;
+}
+
+// Copies `size` bytes (as in memcpy, no overlap).
+void copyBytes(char *out, const char *in, qsizetype size)
+{
+    if (size >= 8 && size <= 16) {
+        const quint64 first = loadWord<quint64>(in);
+        const quint64 last = loadWord<quint64>(in + size - 8);
+        storeWord(out, first);
+        storeWord(out + size - 8, last);
+    } else if (size > 0) {
+        std::memcpy(out, in, size_t(size));
+    }
+}
+
+const QString &messageType()
+{
+    static const QString kMessage = QStringLiteral("message");
+    return kMessage;
 }
 
 enum class Field { Ignored, Data, Event, Id, Retry };
@@ -198,6 +313,24 @@ void SseParser::Handler::handleError(SseParser::Error error, const QString &mess
     Q_UNUSED(message);
 }
 
+SseParser::ViewHandler::~ViewHandler() = default;
+
+void SseParser::ViewHandler::handleRetry(qint64 milliseconds)
+{
+    Q_UNUSED(milliseconds);
+}
+
+void SseParser::ViewHandler::handleError(SseParser::Error error, const QString &message)
+{
+    Q_UNUSED(error);
+    Q_UNUSED(message);
+}
+
+SseEvent SseEventView::toEvent() const
+{
+    return { validUtf8ToString(type), data.toByteArray(), validUtf8ToString(lastEventId) };
+}
+
 SseParser::SseParser(qsizetype maxEventSize)
     : m_maxEventSize(qMax<qsizetype>(1, maxEventSize))
 {
@@ -214,14 +347,50 @@ void SseParser::reset()
     *this = SseParser(limit);
 }
 
+void SseParser::IdSlot::assign(QByteArrayView value, bool nonAscii)
+{
+    if (nonAscii && !Utf8::isValid(value)) {
+        storage.resize(0);
+        Utf8::appendReplacingInvalid(storage, value);
+        size = storage.size();
+        return;
+    }
+    if (storage.size() < value.size())
+        storage.resize(qMax<qsizetype>(value.size(), 32));
+    copyBytes(storage.data(), value.data(), value.size());
+    size = value.size();
+}
+
+QString SseParser::lastEventId() const
+{
+    return m_lastEventIdIsBuffer ? idBufferString()
+                                 : validUtf8ToString(m_idSlots[1 - m_idBufferSlot].view());
+}
+
+const QString &SseParser::idBufferString() const
+{
+    if (!m_idStringValid) {
+        m_idString = validUtf8ToString(idBuffer());
+        m_idStringValid = true;
+    }
+    return m_idString;
+}
+
 QList<SseEvent> SseParser::feed(QByteArrayView bytes)
 {
-    struct Collector final : Handler
+    struct Collector final : ViewHandler
     {
+        explicit Collector(SseParser *parser)
+            : m_parser(parser)
+        {
+        }
         QList<SseEvent> events;
-        void handleEvent(SseEvent &&event) override { events.append(std::move(event)); }
+        void handleEvent(const SseEventView &) override { events.append(m_parser->takeEvent()); }
+
+    private:
+        SseParser *m_parser;
     };
-    Collector collector;
+    Collector collector(this);
     // Size the list once from the stream's average bytes per event so far:
     // growing it step by step costs a reallocation per doubling.
     if (m_eventsDispatched > 0 && bytes.size() > 0) {
@@ -234,6 +403,35 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
 }
 
 void SseParser::feed(QByteArrayView bytes, Handler &handler)
+{
+    // The Handler API on top of the view core: each view becomes an SseEvent
+    // made from the parser's buffers (the data buffer moved when it can be).
+    struct Adapter final : ViewHandler
+    {
+        Adapter(SseParser *parser, Handler *target)
+            : m_parser(parser)
+            , m_target(target)
+        {
+        }
+        void handleEvent(const SseEventView &) override
+        {
+            m_target->handleEvent(m_parser->takeEvent());
+        }
+        void handleRetry(qint64 milliseconds) override { m_target->handleRetry(milliseconds); }
+        void handleError(SseParser::Error error, const QString &message) override
+        {
+            m_target->handleError(error, message);
+        }
+
+    private:
+        SseParser *m_parser;
+        Handler *m_target;
+    };
+    Adapter adapter(this, &handler);
+    feed(bytes, adapter);
+}
+
+void SseParser::feed(QByteArrayView bytes, ViewHandler &handler)
 {
     m_error = Error::None;
     m_errorString.clear();
@@ -260,12 +458,25 @@ void SseParser::feed(QByteArrayView bytes, Handler &handler)
             std::memcpy(heldBack, m_bomProbe, sizeof heldBack);
             m_bomProbeSize = 0;
             consume(heldBack, heldBack + heldBackSize, handler);
+            materializeData();
         }
     }
     consume(p, end, handler);
+    // The chunk is the caller's: an event still open must not point into it.
+    materializeData();
 }
 
-void SseParser::consume(const char *p, const char *const end, Handler &handler)
+void SseParser::materializeData()
+{
+    if (!m_dataInChunk)
+        return;
+    m_data.resize(0);
+    m_data.append(m_dataView.data(), m_dataView.size());
+    m_dataView = QByteArrayView();
+    m_dataInChunk = false;
+}
+
+void SseParser::consume(const char *p, const char *const end, ViewHandler &handler)
 {
     while (p < end) {
         // 9.2.5: CRLF is one line end, even when the CR ended the previous chunk.
@@ -316,7 +527,9 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
         m_skipLf = *eol == '\r';
         if (m_line.isEmpty()) {
             const QByteArrayView line(p, eol - p);
-            if (wouldExceedLimit(line.size()))
+            if (line.isEmpty())
+                dispatch(handler); // the blank line after every event, without a detour
+            else if (wouldExceedLimit(line.size()))
                 raiseTooLarge(handler);
             else
                 processLine(line, nonAscii, nullptr, handler);
@@ -341,7 +554,7 @@ void SseParser::consume(const char *p, const char *const end, Handler &handler)
     }
 }
 
-void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, Handler &handler)
+void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // 9.2.6: a blank line dispatches the event.
     if (line.isEmpty()) {
@@ -359,24 +572,32 @@ void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owne
             m_hasEventType = false;
         } else {
             if (value.size() != m_typeCacheRaw.size()
-                || std::memcmp(value.data(), m_typeCacheRaw.constData(), size_t(value.size()))
-                    != 0) {
-                m_typeCache = valueToString(value, nonAscii);
+                || !equalBytes(value.data(), m_typeCacheRaw.constData(), value.size())) {
                 m_typeCacheRaw = value.toByteArray();
+                if (nonAscii) {
+                    m_typeCacheUtf8.clear();
+                    Utf8::appendReplacingInvalid(m_typeCacheUtf8, value);
+                } else {
+                    m_typeCacheUtf8 = m_typeCacheRaw;
+                }
+                m_typeCache = validUtf8ToString(m_typeCacheUtf8);
             }
             m_hasEventType = true;
         }
     } else if (field == Field::Id) {
-        // U+0000 only ever comes from a 0x00 byte. (memchr must not see the
-        // null pointer of an empty view: found by fuzz/.)
-        if (value.isEmpty() || !std::memchr(value.data(), '\0', size_t(value.size()))) {
+        // U+0000 only ever comes from a 0x00 byte. (containsNul() never hands
+        // memchr the null pointer of an empty view: found by fuzz/.)
+        if (!containsNul(value)) {
             // The last event ID string keeps the old value until the next
             // blank line (see dispatch()).
+            // The buffer's slot becomes the last event ID string's; the new
+            // value goes to the other slot. No allocation once both have grown.
             if (m_lastEventIdIsBuffer) {
-                m_lastEventId = std::move(m_lastEventIdBuffer);
+                m_idBufferSlot = 1 - m_idBufferSlot;
                 m_lastEventIdIsBuffer = false;
             }
-            m_lastEventIdBuffer = valueToString(value, nonAscii);
+            m_idSlots[m_idBufferSlot].assign(value, nonAscii);
+            m_idStringValid = false;
         }
     } else if (field == Field::Retry) {
         qint64 milliseconds = 0;
@@ -387,18 +608,25 @@ void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owne
     }
 }
 
-void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, Handler &handler)
+void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // The data buffer is kept without its final LF: an LF goes in *between*
     // values, which is the same as the spec's "append value, append LF" and
     // then "remove the last LF" at dispatch, without reallocating twice.
+    // Invariant: without data, m_data is empty and m_dataInChunk false.
     const qsizetype separator = m_hasData ? 1 : 0;
     if (!nonAscii || Utf8::isValid(value)) {
         if (wouldExceedLimit(separator + value.size())) {
             raiseTooLarge(handler);
             return;
         }
-        if (!m_hasData && owner && value.size() >= kStealLineMinimum) {
+        if (!m_hasData && !owner) {
+            // The usual event: one valid data line inside the chunk. Keep a
+            // view of it; it is copied only if the event outlives the chunk,
+            // gets a second data line, or is taken as an SseEvent.
+            m_dataView = value;
+            m_dataInChunk = true;
+        } else if (!m_hasData && value.size() >= kStealLineMinimum) {
             // A long first data line in the carried-over line buffer: take the
             // buffer over and drop the "data: " in front, which Qt 6 does in
             // O(1) by moving the start pointer, instead of copying the value.
@@ -407,8 +635,9 @@ void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owne
             *owner = QByteArray();
             m_data.remove(0, offset);
         } else if (!m_hasData) {
-            m_data = value.toByteArray();
+            m_data.append(value.data(), value.size());
         } else {
+            materializeData();
             m_data.reserve(m_data.size() + 1 + value.size());
             m_data.append('\n');
             m_data.append(value.data(), value.size());
@@ -421,6 +650,7 @@ void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owne
             raiseTooLarge(handler);
             return;
         }
+        materializeData();
         if (m_hasData)
             m_data.append('\n');
         m_data.append(repaired);
@@ -428,7 +658,7 @@ void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owne
     m_hasData = true;
 }
 
-void SseParser::dispatch(Handler &handler)
+void SseParser::dispatch(ViewHandler &handler)
 {
     // Step 1: the last event ID string follows the buffer at every blank
     // line, also when nothing is dispatched.
@@ -440,19 +670,44 @@ void SseParser::dispatch(Handler &handler)
         return;
     }
     // Steps 3-7 (step 3, removing the final LF, is implicit: see appendData).
-    static const QString kMessage = QStringLiteral("message");
-    SseEvent event { m_hasEventType ? m_typeCache : kMessage, std::move(m_data),
-        m_lastEventIdBuffer };
-    m_data = QByteArray();
+    ++m_eventsDispatched;
+    const SseEventView event { m_hasEventType ? QUtf8StringView(m_typeCacheUtf8)
+                                              : QUtf8StringView("message"),
+        m_dataInChunk ? m_dataView : QByteArrayView(m_data), QUtf8StringView(idBuffer()) };
+    handler.handleEvent(event);
+    // Reuse the data buffer for the next event unless it is large (or was
+    // taken by takeEvent()).
+    m_dataView = QByteArrayView();
+    m_dataInChunk = false;
+    if (m_data.capacity() > kKeptLineCapacity)
+        m_data = QByteArray();
+    else if (!m_data.isEmpty())
+        m_data.resize(0);
     m_hasData = false;
     m_hasEventType = false;
-    ++m_eventsDispatched;
-    handler.handleEvent(std::move(event));
 }
 
-void SseParser::raiseTooLarge(Handler &handler)
+SseEvent SseParser::takeEvent()
+{
+    QByteArray data;
+    if (m_dataInChunk) {
+        data = m_dataView.toByteArray();
+    } else if (m_data.capacity() - m_data.size() > qMax<qsizetype>(m_data.size(), 64)) {
+        // A buffer reused from an earlier, larger event: hand out an exact copy
+        // rather than the spare capacity.
+        data = QByteArray(m_data.constData(), m_data.size());
+    } else {
+        data = std::move(m_data);
+        m_data = QByteArray();
+    }
+    return { m_hasEventType ? m_typeCache : messageType(), std::move(data), idBufferString() };
+}
+
+void SseParser::raiseTooLarge(ViewHandler &handler)
 {
     m_data = QByteArray();
+    m_dataView = QByteArrayView();
+    m_dataInChunk = false;
     m_hasData = false;
     m_hasEventType = false;
     m_skipping = true;

@@ -66,6 +66,22 @@ public:
         virtual void handleError(Sightline::SseParser::Error error, const QString &message);
     };
 
+    // Like Handler, but each event arrives as a view that is valid only
+    // during handleEvent() (see SseEventView): no copy of the data when its
+    // line lies inside the chunk being fed, no heap allocation per event once
+    // the parser's reused buffers have grown. The fastest way to consume many
+    // small events (bench/parser). handleEvent() must not call back into the
+    // parser.
+    class ViewHandler
+    {
+    public:
+        virtual ~ViewHandler();
+        virtual void handleEvent(const SseEventView &event) = 0;
+        // As Handler::handleRetry() and Handler::handleError().
+        virtual void handleRetry(qint64 milliseconds);
+        virtual void handleError(Sightline::SseParser::Error error, const QString &message);
+    };
+
     explicit SseParser(qsizetype maxEventSize = kDefaultMaxEventSize);
 
     // Parses `bytes` and returns the events completed by them, in order.
@@ -74,14 +90,14 @@ public:
     // Same parsing, but every event, valid retry field and error goes to
     // `handler` (not owned, used only during the call) in stream order.
     void feed(QByteArrayView bytes, Handler &handler);
+    // Same parsing again, events as views (see ViewHandler). All three feed()
+    // overloads run the same parser and may be mixed on one stream.
+    void feed(QByteArrayView bytes, ViewHandler &handler);
 
     // The event source's last event ID string: set from the last event ID
     // buffer at every blank line, whether an event was dispatched or not.
     // This is the value to send as Last-Event-ID when reconnecting.
-    QString lastEventId() const
-    {
-        return m_lastEventIdIsBuffer ? m_lastEventIdBuffer : m_lastEventId;
-    }
+    QString lastEventId() const;
     // The reconnection time in milliseconds set by the latest valid `retry:`
     // field, or -1 if the stream has sent none.
     qint64 retryHint() const { return m_retryHint; }
@@ -99,16 +115,25 @@ public:
     void reset();
 
 private:
-    void consume(const char *p, const char *end, Handler &handler);
+    // feed(bytes, ViewHandler &) is the one parser core: the Handler and list
+    // APIs turn its views into SseEvent values (takeEvent()).
+    void consume(const char *p, const char *end, ViewHandler &handler);
     // `nonAscii`: the line has a byte >= 0x80 (else no UTF-8 check is needed).
-    // `owner`: the buffer `line` lies in, which appendData() may take over.
-    void processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, Handler &handler);
-    void appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, Handler &handler);
-    void dispatch(Handler &handler);
-    void raiseTooLarge(Handler &handler);
+    // `owner`: the buffer `line` lies in, which appendData() may take over;
+    // nullptr when `line` lies in the chunk being fed.
+    void processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler);
+    void appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler);
+    // Copies a data buffer that still points into the chunk into m_data.
+    void materializeData();
+    void dispatch(ViewHandler &handler);
+    // The event being dispatched as an SseEvent; takes m_data over if it can.
+    SseEvent takeEvent();
+    const QString &idBufferString() const;
+    void raiseTooLarge(ViewHandler &handler);
+    qsizetype dataSize() const { return m_dataInChunk ? m_dataView.size() : m_data.size(); }
     bool wouldExceedLimit(qsizetype pendingLineBytes) const
     {
-        return pendingLineBytes > m_maxEventSize - m_data.size();
+        return pendingLineBytes > m_maxEventSize - dataSize();
     }
 
     // Stream position state.
@@ -122,17 +147,39 @@ private:
     bool m_skipping = false; // after EventTooLarge: ignoring lines up to a blank one
     bool m_skippedLineHasBytes = false; // while skipping: the current line is not blank
 
-    // The standard's buffers.
-    QByteArray m_data; // data buffer without its final LF (valid UTF-8)
+    // The standard's buffers, all valid UTF-8 (invalid input already replaced).
+    // The data buffer without its final LF: while it is a single valid line
+    // inside the chunk being fed it is only m_dataView (m_dataInChunk), else
+    // m_data. Before feed() returns it is always m_data (the chunk goes away).
+    QByteArray m_data;
+    QByteArrayView m_dataView;
+    bool m_dataInChunk = false;
     bool m_hasData = false; // the data buffer is non-empty (at least one data field)
-    bool m_hasEventType = false; // event type buffer: m_typeCache if set, else empty
-    QString m_lastEventIdBuffer;
-    QString m_lastEventId; // the event source's last event ID string...
-    bool m_lastEventIdIsBuffer = true; // ...unless it equals the buffer (the usual case)
+    bool m_hasEventType = false; // event type buffer: the type cache if set, else empty
+    // An id value in a buffer that only grows: setting an id is a memcpy,
+    // without the allocation or bookkeeping of assigning a QByteArray.
+    struct IdSlot
+    {
+        QByteArray storage;
+        qsizetype size = 0;
+        QByteArrayView view() const { return { storage.constData(), size }; }
+        void assign(QByteArrayView value, bool nonAscii);
+    };
+    // Two slots: m_idSlots[m_idBufferSlot] is the last event ID buffer; the
+    // other one holds the event source's last event ID string while it
+    // differs from the buffer (between an id field and the next blank line).
+    IdSlot m_idSlots[2];
+    int m_idBufferSlot = 0;
+    bool m_lastEventIdIsBuffer = true; // the last event ID string equals the buffer
+    QByteArrayView idBuffer() const { return m_idSlots[m_idBufferSlot].view(); }
+    // m_idBuffer as a QString, made when first asked for after a change.
+    mutable QString m_idString;
+    mutable bool m_idStringValid = true;
     qint64 m_retryHint = -1;
 
-    // The last non-empty `event:` value, raw and decoded.
+    // The last non-empty `event:` value: raw, repaired to valid UTF-8, decoded.
     QByteArray m_typeCacheRaw;
+    QByteArray m_typeCacheUtf8;
     QString m_typeCache;
 
     // For sizing the list that feed(QByteArrayView) returns.

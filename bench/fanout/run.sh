@@ -8,7 +8,8 @@
 #
 # Needs: the built sightline-server and sightline-bench-fanout (BUILD_DIR/bin),
 # nginx with libnginx-mod-nchan (scripts/setup.sh --bench), curl, python3.
-# Each run starts a fresh server (same data dir for sightline), so resident
+# RESULT lines also go to bench/out/fanout/results-<time>.txt (OUT=DIR to
+# change). Each run starts a fresh server (same data dir for sightline), so resident
 # memory is measured from a clean process.
 set -euo pipefail
 
@@ -22,7 +23,10 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 NICE=${NICE:--10}
 NCHAN_MODULE=${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}
 WORK=$(mktemp -d /tmp/sightline-fanout.XXXXXX)
-RESULTS="$WORK/results.txt"
+# RESULT lines are kept (bench/out is not committed).
+OUT=${OUT:-$(cd "$(dirname "$0")/../.." && pwd)/bench/out/fanout}
+mkdir -p "$OUT"
+RESULTS="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
 SERVER_PID=""
 NGINX_PID=""
 
@@ -142,7 +146,7 @@ for line in open(sys.argv[1]):
     f = dict(kv.split("=", 1) for kv in line.split()[1:])
     rows.setdefault((int(f["clients"]), int(f["rate"])), {})[f["label"]] = f
 cols = [("lost", "lost"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"),
-        ("server_cpu_pct", "CPU %"), ("rss_end_mb", "RSS MB"), ("rss_per_client_kb", "KB/client")]
+        ("server_cpu_pct", "CPU %"), ("cpu_us_per_delivery", "CPU us/deliv"), ("rss_end_mb", "RSS MB"), ("rss_per_client_kb", "KB/client")]
 print()
 print(f"{'clients':>8} {'pts/s':>6} | " + " | ".join(f"{h:>19}" for _, h in cols))
 print(f"{'':>8} {'':>6} | " + " | ".join(f"{'sightline':>9} {'nchan':>9}" for _ in cols))

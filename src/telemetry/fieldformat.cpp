@@ -43,13 +43,18 @@ QString fieldLabel(const QString &field)
     QString base = field;
     if (const UnitSuffix *entry = findSuffix(field))
         base.chop(static_cast<qsizetype>(qstrlen(entry->suffix)));
-    static const QStringList acronyms = {QStringLiteral("cpu"), QStringLiteral("gpu"),
-                                         QStringLiteral("ram"), QStringLiteral("emc"),
-                                         QStringLiteral("soc"), QStringLiteral("io")};
+    static const QStringList acronyms = {QStringLiteral("cpu"), QStringLiteral("gpu"), QStringLiteral("ram"),
+                                         QStringLiteral("emc"), QStringLiteral("soc"), QStringLiteral("io"),
+                                         QStringLiteral("pwm"), QStringLiteral("vdd"), QStringLiteral("npu"),
+                                         QStringLiteral("dla"), QStringLiteral("ddr")};
     QStringList words = base.split(QLatin1Char('_'), Qt::SkipEmptyParts);
     for (qsizetype i = 0; i < words.size(); ++i) {
         QString &word = words[i];
-        if (acronyms.contains(word.toLower()))
+        // "cpu0" reads "CPU0": an acronym followed by an index.
+        QString letters = word.toLower();
+        while (!letters.isEmpty() && letters.back().isDigit())
+            letters.chop(1);
+        if (acronyms.contains(letters))
             word = word.toUpper();
         else if (i == 0 && !word.isEmpty())
             word[0] = word[0].toUpper();

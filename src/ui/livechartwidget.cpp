@@ -36,7 +36,8 @@ namespace Sightline {
 namespace {
 
 constexpr qint64 kMinSpanMs = 2000; // zooming in stops at 2 s
-constexpr double kYPadding = 0.08;
+constexpr double kYPadding = 0.05;
+constexpr int kYTargetTicks = 5;
 constexpr qint64 kFollowStepMs = 1000;
 
 qint64 minutesToMs(int minutes)
@@ -78,6 +79,15 @@ QList<QPointF> decimate(const QList<QPointF> &run, double fromMs, double toMs, i
         }
     }
     return out;
+}
+
+// 1, 2, 2.5 or 5 times a power of ten: tick steps people read at a glance.
+double niceStep(double raw)
+{
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / magnitude;
+    const double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+    return nice * magnitude;
 }
 
 } // namespace
@@ -391,20 +401,7 @@ void LiveChartWidget::renderFrame()
     m_lastToMs = m_toMs;
     m_lastPlotColumns = plotColumns;
 
-    if (yMin > yMax) {
-        yMin = 0;
-        yMax = 1;
-    } else if (yMax - yMin < 1e-9) {
-        const double pad = std::max(std::fabs(yMin) * 0.05, 0.5);
-        yMin -= pad;
-        yMax += pad;
-    } else {
-        const double pad = (yMax - yMin) * kYPadding;
-        yMin -= pad;
-        yMax += pad;
-    }
-    m_axisY->setRange(yMin, yMax);
-    m_axisY->applyNiceNumbers();
+    applyYRange(yMin, yMax);
     m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs), QDateTime::fromMSecsSinceEpoch(m_toMs));
     if (m_axisNeedsRelayout && isVisible()) {
         // Qt Charts 6.4 can lay the date-time axis out with no room for its
@@ -426,6 +423,37 @@ void LiveChartWidget::renderFrame()
         m_view->setPlaceholderText(QString());
     ++m_frameCount;
     Q_EMIT frameRendered(newestShown);
+}
+
+void LiveChartWidget::applyYRange(double dataMin, double dataMax)
+{
+    double lo = dataMin;
+    double hi = dataMax;
+    if (lo > hi) {
+        lo = 0;
+        hi = 1;
+    } else if (hi - lo < 1e-9) {
+        const double pad = std::max(std::fabs(lo) * 0.05, 0.5);
+        lo -= pad;
+        hi += pad;
+    } else {
+        const double pad = (hi - lo) * kYPadding;
+        lo -= pad;
+        hi += pad;
+    }
+    // Padding never invents impossible values: non-negative data keeps 0 as
+    // its floor, percentages keep 100 as their ceiling.
+    if (dataMin >= 0 && lo < 0)
+        lo = 0;
+    if (fieldUnit(m_field) == QLatin1String("%") && dataMax <= 100 && hi > 100)
+        hi = 100;
+    const double step = niceStep((hi - lo) / kYTargetTicks);
+    lo = std::floor(lo / step + 1e-9) * step;
+    hi = std::ceil(hi / step - 1e-9) * step;
+    const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+    m_axisY->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
+    m_axisY->setTickCount(static_cast<int>(std::lround((hi - lo) / step)) + 1);
+    m_axisY->setRange(lo, hi);
 }
 
 LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &device, int plotColumns)

@@ -103,6 +103,7 @@ private:
 
     void scheduleFrame();
     void startFrameTimer();
+    void applyYRange(double dataMin, double dataMax);
     DeviceFrame rebuildDevice(const QString &device, int plotColumns);
     void renderFrame();
     void handlePointsAdded(const QString &deviceId);

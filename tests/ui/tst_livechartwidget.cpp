@@ -3,6 +3,7 @@
 #include "ui/livechartwidget.h"
 
 #include <QChart>
+#include <QValueAxis>
 #include <QDateTime>
 #include <QImage>
 #include <QLineSeries>
@@ -61,6 +62,8 @@ private Q_SLOTS:
     void windowChoices_data();
     void windowChoices();
     void gapBreaksTheLine();
+    void yAxisFitsTheData_data();
+    void yAxisFitsTheData();
     void longWindowsAreDecimatedKeepingSpikes();
     void csvExport();
     void pngExport();
@@ -340,6 +343,41 @@ void tst_LiveChartWidget::gapBreaksTheLine()
     waitForIdleFrame();
     QCOMPARE(nonEmptySeries(m_chart->chart()), 1);
     QVERIFY(m_chart->view()->gaps().isEmpty());
+}
+
+void tst_LiveChartWidget::yAxisFitsTheData_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<double>("low");
+    QTest::addColumn<double>("high");
+    QTest::addColumn<double>("axisMin");
+    QTest::addColumn<double>("axisMax");
+    QTest::newRow("percent from 0 to 100 stays within 0..100") << QStringLiteral("gpu_util_pct") << 0.0 << 100.0 << 0.0 << 100.0;
+    QTest::newRow("temperatures get a nice tight range") << QStringLiteral("cpu_temp_c") << 42.3 << 47.9 << 42.0 << 50.0;
+    QTest::newRow("non-negative data keeps zero as floor") << QStringLiteral("power_mw") << 0.0 << 5100.0 << 0.0 << 6000.0;
+    QTest::newRow("negative values") << QStringLiteral("offset_mv") << -3.0 << 2.0 << -4.0 << 4.0;
+}
+
+void tst_LiveChartWidget::yAxisFitsTheData()
+{
+    QFETCH(QString, field);
+    QFETCH(double, low);
+    QFETCH(double, high);
+    QFETCH(double, axisMin);
+    QFETCH(double, axisMax);
+    m_chart->setDevices({QStringLiteral("d1")});
+    for (int i = 0; i < 20; ++i) {
+        TelemetryPoint p;
+        p.deviceId = QStringLiteral("d1");
+        p.tsMs = m_t0 + i * 500;
+        p.fields.insert(field, i % 2 ? high : low);
+        m_store->addPoint(p);
+    }
+    waitForIdleFrame();
+    auto *axis = qobject_cast<QValueAxis *>(m_chart->chart()->axes(Qt::Vertical).constFirst());
+    QVERIFY(axis);
+    QCOMPARE(axis->min(), axisMin);
+    QCOMPARE(axis->max(), axisMax);
 }
 
 void tst_LiveChartWidget::longWindowsAreDecimatedKeepingSpikes()

@@ -37,8 +37,9 @@ Outcome readOutcome(QNetworkReply *reply)
 
     const QString code = outcome.body.value(QLatin1String("error")).toString();
     const QString serverMessage = outcome.body.value(QLatin1String("message")).toString();
-    outcome.message = serverMessage.isEmpty() ? QStringLiteral("the server answered HTTP %1").arg(status)
-                                              : serverMessage;
+    outcome.message = serverMessage.isEmpty()
+        ? QStringLiteral("the server answered HTTP %1").arg(status)
+        : serverMessage;
     if (status == 401 && code == QLatin1String("invalid_credentials"))
         outcome.error = AuthClient::Error::InvalidCredentials;
     else if (status == 401 && code == QLatin1String("refresh_reused"))
@@ -49,7 +50,8 @@ Outcome readOutcome(QNetworkReply *reply)
         outcome.error = AuthClient::Error::TooManyAttempts;
         const QByteArray retryAfter = reply->rawHeader("Retry-After");
         if (serverMessage.isEmpty() && !retryAfter.isEmpty())
-            outcome.message = QStringLiteral("too many attempts; try again in %1 s").arg(QString::fromLatin1(retryAfter));
+            outcome.message = QStringLiteral("too many attempts; try again in %1 s")
+                                  .arg(QString::fromLatin1(retryAfter));
     } else if (status >= 500)
         outcome.error = AuthClient::Error::ServerError;
     else
@@ -78,7 +80,8 @@ QNetworkReply *AuthClient::post(const QString &path, const QByteArray &body, con
         request.setRawHeader("Authorization", "Bearer " + bearer.toUtf8());
     request.setTransferTimeout(kTimeoutMs);
     // Credentials go to the server we were given and nowhere else.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(
+        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply *reply = m_network->post(request, body);
     connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
     return reply;
@@ -86,19 +89,23 @@ QNetworkReply *AuthClient::post(const QString &path, const QByteArray &body, con
 
 void AuthClient::login(const QString &username, const QString &password)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("username"), username},
-                                                      {QStringLiteral("password"), password}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(
+        QJsonObject { { QStringLiteral("username"), username },
+            { QStringLiteral("password"),
+                password } }).toJson(QJsonDocument::Compact);
     QNetworkReply *reply = post(QStringLiteral("/api/v1/auth/login"), body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] { handleTokenReply(reply, true); });
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply] { handleTokenReply(reply, true); });
 }
 
 void AuthClient::refresh(const QString &refreshToken)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("refresh_token"), refreshToken}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body = QJsonDocument(
+        QJsonObject { { QStringLiteral("refresh_token"),
+            refreshToken } }).toJson(QJsonDocument::Compact);
     QNetworkReply *reply = post(QStringLiteral("/api/v1/auth/refresh"), body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] { handleTokenReply(reply, false); });
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply] { handleTokenReply(reply, false); });
 }
 
 void AuthClient::logout(const QString &accessToken)
@@ -123,14 +130,17 @@ void AuthClient::handleTokenReply(QNetworkReply *reply, bool isLogin)
         tokens.accessToken = outcome.body.value(QLatin1String("access_token")).toString();
         tokens.refreshToken = outcome.body.value(QLatin1String("refresh_token")).toString();
         tokens.expiresInSeconds = outcome.body.value(QLatin1String("expires_in")).toInt();
-        if (tokens.accessToken.isEmpty() || tokens.refreshToken.isEmpty() || tokens.expiresInSeconds <= 0) {
+        if (tokens.accessToken.isEmpty() || tokens.refreshToken.isEmpty()
+            || tokens.expiresInSeconds <= 0) {
             outcome.error = Error::ProtocolError;
-            outcome.message = QStringLiteral("the server's answer has no access_token, refresh_token and expires_in");
+            outcome.message = QStringLiteral(
+                "the server's answer has no access_token, refresh_token and expires_in");
         }
     }
     if (outcome.error != Error::None) {
         // The message comes from the server's error body: never a token.
-        qCInfo(lcAuth).noquote() << (isLogin ? "sign-in failed:" : "refresh failed:") << outcome.message;
+        qCInfo(lcAuth).noquote() << (isLogin ? "sign-in failed:" : "refresh failed:")
+                                 << outcome.message;
         if (isLogin)
             emit loginFailed(outcome.error, outcome.message);
         else

@@ -28,14 +28,14 @@ class AuthClient : public QObject
 public:
     enum class Error {
         None,
-        InvalidCredentials,  // 401 invalid_credentials
-        TooManyAttempts,     // 429 too_many_attempts (the message says how long to wait)
+        InvalidCredentials, // 401 invalid_credentials
+        TooManyAttempts, // 429 too_many_attempts (the message says how long to wait)
         InvalidRefreshToken, // 401 invalid_refresh_token
-        RefreshReused,       // 401 refresh_reused: the whole family is revoked
-        Rejected,            // any other 4xx
-        ServerError,         // 5xx
-        NetworkError,        // no HTTP answer at all
-        ProtocolError,       // an answer that does not follow the contract
+        RefreshReused, // 401 refresh_reused: the whole family is revoked
+        Rejected, // any other 4xx
+        ServerError, // 5xx
+        NetworkError, // no HTTP answer at all
+        ProtocolError, // an answer that does not follow the contract
     };
     Q_ENUM(Error)
 
@@ -54,7 +54,8 @@ public:
     // answers that will not change.
     static bool isTransient(Error error)
     {
-        return error == Error::ServerError || error == Error::NetworkError || error == Error::TooManyAttempts;
+        return error == Error::ServerError || error == Error::NetworkError
+            || error == Error::TooManyAttempts;
     }
 
 signals:

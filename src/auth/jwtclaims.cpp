@@ -31,8 +31,8 @@ std::optional<QDateTime> numericDate(const QJsonValue &value)
 
 std::optional<QJsonObject> decodeJsonPart(QByteArrayView part)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(
-        part.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(part.toByteArray(),
+        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
     QJsonParseError parseError;
@@ -56,7 +56,9 @@ std::optional<JwtClaims> JwtClaims::parse(QByteArrayView token, QString *error)
     // RFC 7515 7.1: BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature)
     const QList<QByteArray> parts = token.toByteArray().split('.');
     if (parts.size() != 3)
-        return fail(error, QStringLiteral("not a JWT: expected three dot-separated parts, found %1").arg(parts.size()));
+        return fail(error,
+            QStringLiteral("not a JWT: expected three dot-separated parts, found %1")
+                .arg(parts.size()));
     if (parts.at(0).isEmpty() || parts.at(1).isEmpty())
         return fail(error, QStringLiteral("not a JWT: empty header or payload"));
 

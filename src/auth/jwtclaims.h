@@ -17,11 +17,11 @@ namespace Sightline {
 // decodes the payload of a well-formed compact JWS.
 struct JwtClaims
 {
-    QString subject;     // "sub"
-    QString accountId;   // "acc"
-    QStringList sites;   // "sites"; empty means every site of the account
-    QString issuer;      // "iss"
-    QDateTime issuedAt;  // "iat" (invalid when absent)
+    QString subject; // "sub"
+    QString accountId; // "acc"
+    QStringList sites; // "sites"; empty means every site of the account
+    QString issuer; // "iss"
+    QDateTime issuedAt; // "iat" (invalid when absent)
     QDateTime expiresAt; // "exp" (always valid in a parsed token)
 
     // Seconds from iat to exp, or -1 without iat.

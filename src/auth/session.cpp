@@ -24,12 +24,13 @@ Session::Session(AuthClient *auth, TokenStore *store, QObject *parent)
         acceptTokens(tokens);
         emit signedIn();
     });
-    connect(m_auth, &AuthClient::loginFailed, this, [this](AuthClient::Error error, const QString &message) {
-        if (m_state != State::SigningIn)
-            return;
-        setState(State::SignedOut);
-        emit signInFailed(error, message);
-    });
+    connect(m_auth, &AuthClient::loginFailed, this,
+        [this](AuthClient::Error error, const QString &message) {
+            if (m_state != State::SigningIn)
+                return;
+            setState(State::SignedOut);
+            emit signInFailed(error, message);
+        });
     connect(m_auth, &AuthClient::refreshed, this, [this](const TokenPair &tokens) {
         if (!m_refreshing)
             return;
@@ -70,7 +71,7 @@ void Session::resume(const QString &username)
         if (refreshToken.isEmpty()) {
             setState(State::SignedOut);
             emit signInFailed(AuthClient::Error::InvalidRefreshToken,
-                              QStringLiteral("no stored sign-in for %1").arg(username));
+                QStringLiteral("no stored sign-in for %1").arg(username));
             return;
         }
         m_refreshToken = refreshToken;
@@ -141,7 +142,8 @@ void Session::handleRefreshFailed(AuthClient::Error error, const QString &messag
     if (AuthClient::isTransient(error) && !m_resuming) {
         // The server is down or busy: the refresh token is still good. Try
         // again, backing off, until the server answers one way or the other.
-        qCInfo(lcAuth).noquote() << "refresh failed for now:" << message << "- retrying in" << m_retryMs << "ms";
+        qCInfo(lcAuth).noquote() << "refresh failed for now:" << message << "- retrying in"
+                                 << m_retryMs << "ms";
         scheduleRefresh(m_retryMs);
         m_retryMs = std::min(m_retryMs * 2, kMaxRetryMs);
         return;

@@ -27,8 +27,8 @@ public:
     enum class State {
         SignedOut,
         SigningIn,
-        SignedIn,   // accessToken() is valid (until its expiry)
-        Expired,    // the refresh token was refused: sign in again
+        SignedIn, // accessToken() is valid (until its expiry)
+        Expired, // the refresh token was refused: sign in again
     };
     Q_ENUM(State)
 
@@ -80,7 +80,7 @@ private:
     void setState(State state);
     QString storeKey() const;
 
-    AuthClient *m_auth;  // not owned
+    AuthClient *m_auth; // not owned
     TokenStore *m_store; // not owned
     State m_state = State::SignedOut;
     QString m_username;

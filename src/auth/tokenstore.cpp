@@ -29,7 +29,8 @@ TokenStore::TokenStore(Backend backend, QObject *parent)
     , m_memoryOnly(backend == Backend::MemoryOnly)
 {
     if (m_memoryOnly)
-        m_unavailableReason = QStringLiteral("the token store was asked to keep tokens in memory only");
+        m_unavailableReason
+            = QStringLiteral("the token store was asked to keep tokens in memory only");
 }
 
 QString TokenStore::keyFor(const QUrl &server, const QString &username)
@@ -45,7 +46,8 @@ void TokenStore::fallBackToMemory(const QString &reason)
     if (m_memoryOnly)
         return;
     m_memoryOnly = true;
-    m_unavailableReason = QStringLiteral("no keychain available (%1); tokens are kept in memory only").arg(reason);
+    m_unavailableReason
+        = QStringLiteral("no keychain available (%1); tokens are kept in memory only").arg(reason);
     qCDebug(lcAuth).noquote() << m_unavailableReason; // keychainUnavailable() tells the user
     emit keychainUnavailable(m_unavailableReason);
 }
@@ -63,14 +65,15 @@ void TokenStore::store(const QString &key, const QString &secret, Done done)
     job->setInsecureFallback(false); // never a plain-text file
     job->setKey(key);
     job->setTextData(secret);
-    connect(job, &QKeychain::Job::finished, this, [this, key, secret, done](QKeychain::Job *finished) {
-        if (finished->error() != QKeychain::NoError) {
-            fallBackToMemory(finished->errorString());
-            m_memory.insert(key, secret);
-        }
-        if (done)
-            done();
-    });
+    connect(
+        job, &QKeychain::Job::finished, this, [this, key, secret, done](QKeychain::Job *finished) {
+            if (finished->error() != QKeychain::NoError) {
+                fallBackToMemory(finished->errorString());
+                m_memory.insert(key, secret);
+            }
+            if (done)
+                done();
+        });
     job->start();
 }
 
@@ -78,7 +81,8 @@ void TokenStore::load(const QString &key, Loaded done)
 {
     if (m_memoryOnly) {
         const QString secret = m_memory.value(key);
-        QMetaObject::invokeMethod(this, [done, secret] { done(secret); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done, secret] { done(secret); }, Qt::QueuedConnection);
         return;
     }
     auto *job = new QKeychain::ReadPasswordJob(service(), this);

@@ -22,7 +22,7 @@ class TokenStore : public QObject
 
 public:
     enum class Backend {
-        Keychain,   // the OS keychain, falling back to memory when it is missing
+        Keychain, // the OS keychain, falling back to memory when it is missing
         MemoryOnly, // never touch the keychain (tests, --token, kiosks)
     };
 

@@ -34,7 +34,7 @@ ReconnectPolicy::Bounds ReconnectPolicy::boundsFor(int failures) const
 {
     const qint64 hint = m_retryHintMs;
     if (failures <= 1)
-        return {m_retryHintMs, m_retryHintMs};
+        return { m_retryHintMs, m_retryHintMs };
 
     // A hint above the cap wins: the server asked us not to come back sooner.
     const qint64 cap = std::max<qint64>(m_maxDelayMs, hint);
@@ -43,7 +43,7 @@ ReconnectPolicy::Bounds ReconnectPolicy::boundsFor(int failures) const
     const int shift = std::min(failures - 1, 30);
     const qint64 upper = std::min(cap, base << shift);
     const qint64 lower = std::min(upper, std::max(hint, upper / 2));
-    return {int(lower), int(upper)};
+    return { int(lower), int(upper) };
 }
 
 int ReconnectPolicy::nextDelay(int minimumMs)

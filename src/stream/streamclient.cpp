@@ -65,7 +65,8 @@ int retryAfterMs(const QNetworkReply *reply)
     const QDateTime when = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
     if (!when.isValid())
         return -1;
-    return int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(when), 0, kMaxRetryAfterMs));
+    return int(
+        std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(when), 0, kMaxRetryAfterMs));
 }
 
 // "404 not_found: <message>" from a JSON error body of the contract, or
@@ -81,7 +82,8 @@ QString describeHttpError(int status, const QNetworkReply *reply, const QByteArr
         if (!message.isEmpty())
             text += QStringLiteral(": ") + message;
     } else {
-        const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        const QString reason
+            = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
         if (!reason.isEmpty())
             text += QLatin1Char(' ') + reason;
     }
@@ -166,13 +168,20 @@ void StreamClient::setClock(HeartbeatWatchdog::Clock clock)
 QString StreamClient::stateName(State state)
 {
     switch (state) {
-    case State::Idle: return QStringLiteral("idle");
-    case State::Connecting: return QStringLiteral("connecting");
-    case State::Live: return QStringLiteral("live");
-    case State::Reconnecting: return QStringLiteral("reconnecting");
-    case State::AuthExpired: return QStringLiteral("auth_expired");
-    case State::Stopped: return QStringLiteral("stopped");
-    case State::Failed: return QStringLiteral("failed");
+    case State::Idle:
+        return QStringLiteral("idle");
+    case State::Connecting:
+        return QStringLiteral("connecting");
+    case State::Live:
+        return QStringLiteral("live");
+    case State::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case State::AuthExpired:
+        return QStringLiteral("auth_expired");
+    case State::Stopped:
+        return QStringLiteral("stopped");
+    case State::Failed:
+        return QStringLiteral("failed");
     }
     return QString();
 }
@@ -228,18 +237,19 @@ void StreamClient::watchReachability()
         return;
     m_reachabilityWatched = true;
     if (!QNetworkInformation::instance()
-        && !QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        && !QNetworkInformation::loadBackendByFeatures(
+            QNetworkInformation::Feature::Reachability)) {
         qCDebug(lcStream) << "no network reachability backend on this platform";
         return;
     }
     connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
-            [this](QNetworkInformation::Reachability reachability) {
-                if (reachability == QNetworkInformation::Reachability::Online
-                    || reachability == QNetworkInformation::Reachability::Site
-                    || reachability == QNetworkInformation::Reachability::Local) {
-                    retryNow();
-                }
-            });
+        [this](QNetworkInformation::Reachability reachability) {
+            if (reachability == QNetworkInformation::Reachability::Online
+                || reachability == QNetworkInformation::Reachability::Site
+                || reachability == QNetworkInformation::Reachability::Local) {
+                retryNow();
+            }
+        });
 }
 
 void StreamClient::connectNow()
@@ -261,13 +271,14 @@ void StreamClient::connectNow()
     request.setRawHeader("Cache-Control", "no-cache");
     if (!m_lastEventId.isEmpty())
         request.setRawHeader("Last-Event-ID", m_lastEventId.toUtf8());
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::UserVerifiedRedirectPolicy);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(
+        QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::UserVerifiedRedirectPolicy);
+    request.setAttribute(
+        QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
 
-    qCDebug(lcStream) << "connecting to" << m_url.toDisplayString()
-                      << "Last-Event-ID" << (m_lastEventId.isEmpty() ? QStringLiteral("(none)") : m_lastEventId);
+    qCDebug(lcStream) << "connecting to" << m_url.toDisplayString() << "Last-Event-ID"
+                      << (m_lastEventId.isEmpty() ? QStringLiteral("(none)") : m_lastEventId);
     m_reply = m_network->get(request);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &StreamClient::handleHeaders);
     connect(m_reply, &QNetworkReply::readyRead, this, &StreamClient::handleReadyRead);
@@ -288,8 +299,8 @@ void StreamClient::handleRedirect(const QUrl &target)
         return;
     }
     // Our bearer token must never go to another origin (issue 5).
-    finishWith(State::Failed, QStringLiteral("redirect to another origin refused: %1")
-                                  .arg(resolved.toDisplayString()));
+    finishWith(State::Failed,
+        QStringLiteral("redirect to another origin refused: %1").arg(resolved.toDisplayString()));
 }
 
 void StreamClient::handleHeaders()
@@ -308,8 +319,8 @@ void StreamClient::handleHeaders()
     const QString mime = contentType.section(QLatin1Char(';'), 0, 0).trimmed().toLower();
     if (mime != QLatin1String("text/event-stream")) {
         finishWith(State::Failed,
-                   QStringLiteral("wrong content type \"%1\" (expected text/event-stream)")
-                       .arg(contentType.isEmpty() ? QStringLiteral("none") : contentType));
+            QStringLiteral("wrong content type \"%1\" (expected text/event-stream)")
+                .arg(contentType.isEmpty() ? QStringLiteral("none") : contentType));
         return;
     }
     m_isStreamResponse = true;
@@ -337,8 +348,9 @@ void StreamClient::handleReadyRead()
         const qint64 n = m_reply->read(m_readBuffer.data(), m_readBuffer.size());
         if (n <= 0)
             break;
-        qCDebug(lcStreamWire).noquote() << "read" << n << "bytes:"
-                                        << QByteArrayView(m_readBuffer.constData(), std::min<qint64>(n, 200));
+        qCDebug(lcStreamWire).noquote()
+            << "read" << n
+            << "bytes:" << QByteArrayView(m_readBuffer.constData(), std::min<qint64>(n, 200));
         QList<SseEvent> events = m_parser.feed(QByteArrayView(m_readBuffer.constData(), n));
         if (m_parser.error() != SseParser::Error::None)
             qCWarning(lcStream) << "event dropped:" << m_parser.errorString();
@@ -375,8 +387,10 @@ void StreamClient::deliver(QList<SseEvent> &events, quint64 generation)
             // API.md: the event JSON is {"id", "ts", "topic", "type", "data"}
             // and a system event's data is {"kind", "message"}.
             const QJsonObject envelope = QJsonDocument::fromJson(event.data).object();
-            const QString kind = envelope.value(QLatin1String("data")).toObject()
-                                     .value(QLatin1String("kind")).toString();
+            const QString kind = envelope.value(QLatin1String("data"))
+                                     .toObject()
+                                     .value(QLatin1String("kind"))
+                                     .toString();
             if (kind == QLatin1String("token_expired"))
                 m_tokenExpiryAnnounced = true;
         }
@@ -428,9 +442,10 @@ void StreamClient::handleFinished()
             requestTokenRefresh(QStringLiteral("the server said the access token expired"));
             return;
         }
-        scheduleReconnect(error == QNetworkReply::NoError || error == QNetworkReply::RemoteHostClosedError
-                              ? QStringLiteral("the server closed the stream")
-                              : QStringLiteral("the stream broke: %1").arg(networkError));
+        scheduleReconnect(
+            error == QNetworkReply::NoError || error == QNetworkReply::RemoteHostClosedError
+                ? QStringLiteral("the server closed the stream")
+                : QStringLiteral("the stream broke: %1").arg(networkError));
         return;
     }
 
@@ -439,7 +454,8 @@ void StreamClient::handleFinished()
             finishWith(State::Failed, QStringLiteral("TLS error: %1").arg(networkError));
             return;
         }
-        if (error == QNetworkReply::ProtocolUnknownError || error == QNetworkReply::ProtocolInvalidOperationError) {
+        if (error == QNetworkReply::ProtocolUnknownError
+            || error == QNetworkReply::ProtocolInvalidOperationError) {
             finishWith(State::Failed, networkError);
             return;
         }
@@ -476,7 +492,8 @@ void StreamClient::handleSilence(qint64 silenceMs)
     releaseReply();
     if (wasLive && m_clock() - m_liveSince >= m_stableAfterMs)
         m_policy.reset();
-    scheduleReconnect(QStringLiteral("no data for %1 s: the connection is dead").arg(silenceMs / 1000.0));
+    scheduleReconnect(
+        QStringLiteral("no data for %1 s: the connection is dead").arg(silenceMs / 1000.0));
 }
 
 void StreamClient::releaseReply()

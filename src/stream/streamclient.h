@@ -41,13 +41,13 @@ class StreamClient : public QObject
 
 public:
     enum class State {
-        Idle,         // not started, or stop()ped
-        Connecting,   // a request is in flight, no answer yet
-        Live,         // 200 text/event-stream: events flow
+        Idle, // not started, or stop()ped
+        Connecting, // a request is in flight, no answer yet
+        Live, // 200 text/event-stream: events flow
         Reconnecting, // waiting reconnectDelay() ms (until nextAttemptAt()), or for a new token
-        AuthExpired,  // the token was refused and could not be refreshed; no retry
-        Stopped,      // the server answered 204: do not reconnect
-        Failed,       // a failure retrying cannot fix; errorString() says which
+        AuthExpired, // the token was refused and could not be refreshed; no retry
+        Stopped, // the server answered 204: do not reconnect
+        Failed, // a failure retrying cannot fix; errorString() says which
     };
     Q_ENUM(State)
 
@@ -71,10 +71,10 @@ public:
     QString lastEventId() const { return m_lastEventId; }
 
     // Tuning; the defaults are the contract's, tests shorten them.
-    void setInitialRetryHint(int ms);   // the base before any `retry:` field (3000 ms)
-    void setMaxReconnectDelay(int ms);  // the backoff cap (60 s)
-    void setSilenceTimeout(int ms);     // a dead connection (45 s)
-    void setStableAfter(int ms);        // live this long resets the backoff (30 s)
+    void setInitialRetryHint(int ms); // the base before any `retry:` field (3000 ms)
+    void setMaxReconnectDelay(int ms); // the backoff cap (60 s)
+    void setSilenceTimeout(int ms); // a dead connection (45 s)
+    void setStableAfter(int ms); // live this long resets the backoff (30 s)
     void setRandomSource(ReconnectPolicy::RandomSource random);
     void setClock(HeartbeatWatchdog::Clock clock);
     // Retry at once when the network comes back (QNetworkInformation, where

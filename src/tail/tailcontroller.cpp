@@ -23,7 +23,7 @@ QDateTime publishTime(const SseEvent &event)
 } // namespace
 
 TailController::TailController(const TailOptions &options, QNetworkAccessManager *network,
-                               QIODevice *out, QIODevice *err, QObject *parent)
+    QIODevice *out, QIODevice *err, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_out(out)
@@ -37,8 +37,9 @@ TailController::TailController(const TailOptions &options, QNetworkAccessManager
     connect(m_stream.get(), &StreamClient::stateChanged, this, &TailController::handleState);
 
     if (!m_options.username.isEmpty()) {
-        m_store = std::make_unique<TokenStore>(m_options.useKeychain ? TokenStore::Backend::Keychain
-                                                                     : TokenStore::Backend::MemoryOnly);
+        m_store
+            = std::make_unique<TokenStore>(m_options.useKeychain ? TokenStore::Backend::Keychain
+                                                                 : TokenStore::Backend::MemoryOnly);
         m_auth = std::make_unique<AuthClient>(network, m_options.server);
         m_session = std::make_unique<Session>(m_auth.get(), m_store.get());
         Session *session = m_session.get();
@@ -48,10 +49,11 @@ TailController::TailController(const TailOptions &options, QNetworkAccessManager
             writeErr("sightline-tail: " + reason.toUtf8() + '\n');
         });
         connect(session, &Session::signedIn, this, [stream] { stream->start(); });
-        connect(session, &Session::signInFailed, this, [this](AuthClient::Error, const QString &message) {
-            writeErr("sightline-tail: sign-in failed: " + message.toUtf8() + '\n');
-            finish(ExitSignInFailed);
-        });
+        connect(session, &Session::signInFailed, this,
+            [this](AuthClient::Error, const QString &message) {
+                writeErr("sightline-tail: sign-in failed: " + message.toUtf8() + '\n');
+                finish(ExitSignInFailed);
+            });
         // The stream was refused or told the token expired: refresh once.
         connect(stream, &StreamClient::tokenRefreshRequested, this, [session, stream] {
             if (session->state() != Session::State::SignedIn) {
@@ -60,7 +62,8 @@ TailController::TailController(const TailOptions &options, QNetworkAccessManager
             }
             session->refreshNow();
         });
-        connect(session, &Session::accessTokenChanged, stream, &StreamClient::resumeAfterTokenRefresh);
+        connect(
+            session, &Session::accessTokenChanged, stream, &StreamClient::resumeAfterTokenRefresh);
         connect(session, &Session::expired, stream, &StreamClient::failAuthentication);
     } else {
         const QString token = m_options.token;
@@ -90,7 +93,8 @@ void TailController::start()
 QByteArray TailController::formatEvent(const SseEvent &event, TailOptions::Format format)
 {
     if (format == TailOptions::Format::Text) {
-        const QByteArray id = event.lastEventId.isEmpty() ? QByteArray("-") : event.lastEventId.toUtf8();
+        const QByteArray id
+            = event.lastEventId.isEmpty() ? QByteArray("-") : event.lastEventId.toUtf8();
         return id + ' ' + event.type.toUtf8() + ' ' + event.data + '\n';
     }
     QByteArray line = "{\"id\":";
@@ -106,7 +110,8 @@ QByteArray TailController::formatEvent(const SseEvent &event, TailOptions::Forma
     return line;
 }
 
-QByteArray TailController::formatState(StreamClient::State state, int delayMs, const QString &reason)
+QByteArray TailController::formatState(
+    StreamClient::State state, int delayMs, const QString &reason)
 {
     QByteArray line = "state: " + StreamClient::stateName(state).toUtf8();
     if (state == StreamClient::State::Reconnecting)
@@ -142,7 +147,7 @@ void TailController::handleState(StreamClient::State state)
         break;
     case StreamClient::State::AuthExpired:
         writeErr("sightline-tail: the sign-in expired and could not be renewed: "
-                 + m_stream->errorString().toUtf8() + '\n');
+            + m_stream->errorString().toUtf8() + '\n');
         finish(ExitAuthExpired);
         break;
     case StreamClient::State::Failed:
@@ -160,10 +165,13 @@ void TailController::finish(int exitCode)
     m_finished = true;
     m_durationTimer.stop();
     // Queued: stop() may be called from inside the stream's own signal.
-    QMetaObject::invokeMethod(this, [this, exitCode] {
-        m_stream->stop();
-        emit finished(exitCode);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, exitCode] {
+            m_stream->stop();
+            emit finished(exitCode);
+        },
+        Qt::QueuedConnection);
 }
 
 void TailController::writeErr(const QByteArray &line)

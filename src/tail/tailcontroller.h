@@ -40,7 +40,7 @@ public:
     };
 
     TailController(const TailOptions &options, QNetworkAccessManager *network, QIODevice *out,
-                   QIODevice *err, QObject *parent = nullptr);
+        QIODevice *err, QObject *parent = nullptr);
     ~TailController() override;
 
     // Signs in if needed, then opens the stream.

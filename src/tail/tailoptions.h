@@ -17,15 +17,15 @@ struct TailOptions
     enum class Format { Jsonl, Text };
 
     QUrl server;
-    QString token;      // --token: a fixed access token (no refresh)
-    QString username;   // --user: sign in (password from SIGHTLINE_PASSWORD or a prompt)
-    QString password;   // filled by the caller, never from the command line
+    QString token; // --token: a fixed access token (no refresh)
+    QString username; // --user: sign in (password from SIGHTLINE_PASSWORD or a prompt)
+    QString password; // filled by the caller, never from the command line
     QStringList devices;
     QString site;
     QStringList types;
     QString lastEventId;
-    QDateTime since;    // invalid when not given
-    qint64 maxEvents = -1;  // -1: no limit
+    QDateTime since; // invalid when not given
+    qint64 maxEvents = -1; // -1: no limit
     int durationSeconds = -1; // -1: no limit
     Format format = Format::Jsonl;
     bool useKeychain = true; // false: keep the refresh token in memory (tests)

@@ -49,17 +49,18 @@ struct Client
     }
 
     QNetworkAccessManager network;
-    TokenStore store{TokenStore::Backend::MemoryOnly};
+    TokenStore store { TokenStore::Backend::MemoryOnly };
     AuthClient auth;
     Session session;
 };
 
 QByteArray tokenAnswer(const QByteArray &access, const QByteArray &refresh, int expiresIn)
 {
-    return QJsonDocument(QJsonObject{{QStringLiteral("access_token"), QString::fromLatin1(access)},
-                                     {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                     {QStringLiteral("expires_in"), expiresIn},
-                                     {QStringLiteral("refresh_token"), QString::fromLatin1(refresh)}})
+    return QJsonDocument(
+        QJsonObject { { QStringLiteral("access_token"), QString::fromLatin1(access) },
+            { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+            { QStringLiteral("expires_in"), expiresIn },
+            { QStringLiteral("refresh_token"), QString::fromLatin1(refresh) } })
         .toJson(QJsonDocument::Compact);
 }
 
@@ -95,7 +96,7 @@ void tst_Session::initTestCase()
     m_server = std::make_unique<TestServer>();
     m_server->config().accessTokenTtlSeconds = 2;
     QVERIFY2(m_server->addUser(QStringLiteral("acme"), QStringLiteral("alice"), "alice-password"),
-             qPrintable(m_server->errorString()));
+        qPrintable(m_server->errorString()));
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
 }
 
@@ -129,9 +130,9 @@ void tst_Session::signInAndRefreshAtEightyPercent()
     // The refreshed token works on the server.
     Sightline::Test::HttpClient http;
     QCOMPARE(http.get(m_server->url(QStringLiteral("/api/v1/devices")),
-                      {{"Authorization", "Bearer " + c.session.accessToken().toUtf8()}})
+                     { { "Authorization", "Bearer " + c.session.accessToken().toUtf8() } })
                  .status,
-             200);
+        200);
 }
 
 void tst_Session::wrongPasswordIsRefused()
@@ -232,16 +233,18 @@ void tst_Session::signInFailures_data()
     QTest::addColumn<QString>("messagePart");
 
     QTest::newRow("429 with Retry-After")
-        << ServerScript::jsonError(429, "too_many_attempts", {{"Retry-After", "900"}})
+        << ServerScript::jsonError(429, "too_many_attempts", { { "Retry-After", "900" } })
         << AuthClient::Error::TooManyAttempts << "too_many_attempts";
-    QTest::newRow("500") << ServerScript::jsonError(500, "internal") << AuthClient::Error::ServerError << "internal";
+    QTest::newRow("500") << ServerScript::jsonError(500, "internal")
+                         << AuthClient::Error::ServerError << "internal";
     QTest::newRow("html error page") << ServerScript::response(502, "text/html", "<h1>proxy</h1>")
                                      << AuthClient::Error::ServerError << "502";
     QTest::newRow("200 without tokens") << ServerScript::response(200, "application/json", "{}")
                                         << AuthClient::Error::ProtocolError << "access_token";
     QTest::newRow("200 not JSON") << ServerScript::response(200, "text/html", "<html>portal</html>")
                                   << AuthClient::Error::ProtocolError << "access_token";
-    QTest::newRow("connection closed") << ServerScript().close() << AuthClient::Error::NetworkError << "server";
+    QTest::newRow("connection closed")
+        << ServerScript().close() << AuthClient::Error::NetworkError << "server";
 }
 
 void tst_Session::signInFailures()
@@ -257,7 +260,8 @@ void tst_Session::signInFailures()
     c.session.signIn(QStringLiteral("alice"), QStringLiteral("pw"));
     QVERIFY(failed.wait(kTimeoutMs));
     QCOMPARE(failed.at(0).at(0).value<AuthClient::Error>(), error);
-    QVERIFY2(failed.at(0).at(1).toString().contains(messagePart), qPrintable(failed.at(0).at(1).toString()));
+    QVERIFY2(failed.at(0).at(1).toString().contains(messagePart),
+        qPrintable(failed.at(0).at(1).toString()));
     QCOMPARE(c.session.state(), Session::State::SignedOut);
     const QJsonObject sent = QJsonDocument::fromJson(server.requests().first().body).object();
     QCOMPARE(server.requests().first().path, QByteArray("/api/v1/auth/login"));
@@ -267,9 +271,11 @@ void tst_Session::signInFailures()
 void tst_Session::transientRefreshFailureIsRetried()
 {
     MisbehavingServer server;
-    server.enqueue("/api/v1/auth/login", ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
+    server.enqueue("/api/v1/auth/login",
+        ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
     server.enqueue("/api/v1/auth/refresh", ServerScript::jsonError(503, "unavailable"));
-    server.enqueue("/api/v1/auth/refresh", ServerScript::response(200, "application/json", tokenAnswer("a2", "r2", 3600)));
+    server.enqueue("/api/v1/auth/refresh",
+        ServerScript::response(200, "application/json", tokenAnswer("a2", "r2", 3600)));
     Client c(server.url());
     QSignalSpy tokens(&c.session, &Session::accessTokenChanged);
     c.session.signIn(QStringLiteral("alice"), QStringLiteral("pw"));
@@ -278,19 +284,23 @@ void tst_Session::transientRefreshFailureIsRetried()
     QTRY_COMPARE_WITH_TIMEOUT(tokens.size(), 2, kTimeoutMs);
     QCOMPARE(c.session.accessToken(), QStringLiteral("a2"));
     QCOMPARE(server.requestCount(), 3);
-    QCOMPARE(QJsonDocument::fromJson(server.requests().at(2).body).object().value(QLatin1String("refresh_token")),
-             QStringLiteral("r1"));
+    QCOMPARE(QJsonDocument::fromJson(server.requests().at(2).body)
+                 .object()
+                 .value(QLatin1String("refresh_token")),
+        QStringLiteral("r1"));
     QCOMPARE(c.storedRefreshToken(QStringLiteral("alice")), QStringLiteral("r2"));
 }
 
 void tst_Session::concurrentRefreshesShareOneRequest()
 {
     MisbehavingServer server;
-    server.enqueue("/api/v1/auth/login", ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
+    server.enqueue("/api/v1/auth/login",
+        ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
     server.enqueue("/api/v1/auth/refresh",
-                   ServerScript::head(200, {{"Content-Type", "application/json"}, {"Connection", "close"}})
-                       .pause(200)
-                       .send(tokenAnswer("a2", "r2", 3600)));
+        ServerScript::head(
+            200, { { "Content-Type", "application/json" }, { "Connection", "close" } })
+            .pause(200)
+            .send(tokenAnswer("a2", "r2", 3600)));
     Client c(server.url());
     QSignalSpy tokens(&c.session, &Session::accessTokenChanged);
     c.session.signIn(QStringLiteral("alice"), QStringLiteral("pw"));
@@ -307,8 +317,10 @@ void tst_Session::concurrentRefreshesShareOneRequest()
 void tst_Session::refusedRefreshExpiresOnce()
 {
     MisbehavingServer server;
-    server.enqueue("/api/v1/auth/login", ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
-    server.setHandler([](const auto &) { return ServerScript::jsonError(401, "invalid_refresh_token"); });
+    server.enqueue("/api/v1/auth/login",
+        ServerScript::response(200, "application/json", tokenAnswer("a1", "r1", 3600)));
+    server.setHandler(
+        [](const auto &) { return ServerScript::jsonError(401, "invalid_refresh_token"); });
     Client c(server.url());
     QSignalSpy tokens(&c.session, &Session::accessTokenChanged);
     QSignalSpy expired(&c.session, &Session::expired);

@@ -60,10 +60,12 @@ void tst_TokenStore::keyNamesServerAndUser_data()
     QTest::addColumn<QString>("username");
     QTest::addColumn<QString>("key");
 
-    QTest::newRow("plain") << QUrl(QStringLiteral("http://127.0.0.1:8080")) << QStringLiteral("demo")
+    QTest::newRow("plain") << QUrl(QStringLiteral("http://127.0.0.1:8080"))
+                           << QStringLiteral("demo")
                            << QStringLiteral("http://127.0.0.1:8080 demo");
-    QTest::newRow("trailing slash ignored") << QUrl(QStringLiteral("https://sightline.example/")) << QStringLiteral("ops")
-                                            << QStringLiteral("https://sightline.example ops");
+    QTest::newRow("trailing slash ignored")
+        << QUrl(QStringLiteral("https://sightline.example/")) << QStringLiteral("ops")
+        << QStringLiteral("https://sightline.example ops");
 }
 
 void tst_TokenStore::keyNamesServerAndUser()
@@ -89,13 +91,14 @@ void tst_TokenStore::roundTrip()
         // hand, wrap it the same way. Not a skip: a keychain test that does
         // not talk to a keychain must not pass.
         QVERIFY2(qEnvironmentVariableIsSet("SIGHTLINE_TEST_KEYRING"),
-                 "run under tests/auth/with-keyring.sh (a private gnome-keyring)");
+            "run under tests/auth/with-keyring.sh (a private gnome-keyring)");
     }
     TokenStore store(useKeychain ? TokenStore::Backend::Keychain : TokenStore::Backend::MemoryOnly);
     QSignalSpy unavailable(&store, &TokenStore::keychainUnavailable);
     const QString key = TokenStore::keyFor(QUrl(QStringLiteral("http://127.0.0.1:1")),
-                                           QUuid::createUuid().toString(QUuid::WithoutBraces));
-    const QString secret = QStringLiteral("refresh-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QUuid::createUuid().toString(QUuid::WithoutBraces));
+    const QString secret
+        = QStringLiteral("refresh-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
 
     QCOMPARE(loadNow(store, key), QString());
     QVERIFY(storeNow(store, key, secret));
@@ -113,8 +116,9 @@ void tst_TokenStore::roundTrip()
 void tst_TokenStore::keychainRoundTripSurvivesANewStore()
 {
     QVERIFY2(qEnvironmentVariableIsSet("SIGHTLINE_TEST_KEYRING"),
-             "run under tests/auth/with-keyring.sh (a private gnome-keyring)");
-    const QString key = TokenStore::keyFor(QUrl(QStringLiteral("http://127.0.0.1:2")), QStringLiteral("alice"));
+        "run under tests/auth/with-keyring.sh (a private gnome-keyring)");
+    const QString key
+        = TokenStore::keyFor(QUrl(QStringLiteral("http://127.0.0.1:2")), QStringLiteral("alice"));
     {
         TokenStore writer;
         QVERIFY(storeNow(writer, key, QStringLiteral("kept-in-the-keyring")));
@@ -139,21 +143,24 @@ void tst_TokenStore::missingKeychainFallsBackToMemory()
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("SIGHTLINE_TOKENSTORE_CHILD"), QStringLiteral("1"));
         env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-                   QStringLiteral("unix:path=/nonexistent/sightline-no-bus"));
+            QStringLiteral("unix:path=/nonexistent/sightline-no-bus"));
         env.remove(QStringLiteral("DISPLAY"));
         child.setProcessEnvironment(env);
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("missingKeychainFallsBackToMemory")});
+        child.start(QCoreApplication::applicationFilePath(),
+            { QStringLiteral("missingKeychainFallsBackToMemory") });
         QVERIFY(child.waitForFinished(kTimeoutMs));
         const QByteArray output = child.readAllStandardOutput();
-        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
+        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0,
+            output.constData());
         QVERIFY(output.contains("PASS   : tst_TokenStore::missingKeychainFallsBackToMemory()"));
         return;
     }
 
     TokenStore store;
     QSignalSpy unavailable(&store, &TokenStore::keychainUnavailable);
-    const QString key = TokenStore::keyFor(QUrl(QStringLiteral("http://127.0.0.1:3")), QStringLiteral("bob"));
+    const QString key
+        = TokenStore::keyFor(QUrl(QStringLiteral("http://127.0.0.1:3")), QStringLiteral("bob"));
     QVERIFY(storeNow(store, key, QStringLiteral("memory-secret")));
     QCOMPARE(unavailable.size(), 1);
     QVERIFY(!store.isPersistent());

@@ -28,12 +28,13 @@ void tst_HeartbeatWatchdog::silence_data()
     QTest::addColumn<int>("checkAt");
     QTest::addColumn<bool>("timesOut");
 
-    QTest::newRow("silent just below the limit") << QList<int>{} << 44999 << false;
-    QTest::newRow("silent exactly the limit") << QList<int>{} << 45000 << true;
-    QTest::newRow("silent past the limit") << QList<int>{} << 60000 << true;
-    QTest::newRow("a comment resets the silence") << QList<int>{30000} << 60000 << false;
-    QTest::newRow("old activity does not help") << QList<int>{10000} << 55000 << true;
-    QTest::newRow("steady heartbeats") << QList<int>{15000, 30000, 45000, 60000, 75000} << 90000 << false;
+    QTest::newRow("silent just below the limit") << QList<int> {} << 44999 << false;
+    QTest::newRow("silent exactly the limit") << QList<int> {} << 45000 << true;
+    QTest::newRow("silent past the limit") << QList<int> {} << 60000 << true;
+    QTest::newRow("a comment resets the silence") << QList<int> { 30000 } << 60000 << false;
+    QTest::newRow("old activity does not help") << QList<int> { 10000 } << 55000 << true;
+    QTest::newRow("steady heartbeats")
+        << QList<int> { 15000, 30000, 45000, 60000, 75000 } << 90000 << false;
 }
 
 void tst_HeartbeatWatchdog::silence()

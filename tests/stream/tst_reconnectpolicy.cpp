@@ -34,14 +34,17 @@ void tst_ReconnectPolicy::delay_data()
     QTest::newRow("fifth failure, highest jitter") << 3000 << 60000 << 5 << 1.0 << 0 << 48000;
     QTest::newRow("sixth failure is capped") << 3000 << 60000 << 6 << 1.0 << 0 << 60000;
     QTest::newRow("many failures stay at the cap") << 3000 << 60000 << 200 << 1.0 << 0 << 60000;
-    QTest::newRow("many failures, lowest jitter is half the cap") << 3000 << 60000 << 200 << 0.0 << 0 << 30000;
+    QTest::newRow("many failures, lowest jitter is half the cap")
+        << 3000 << 60000 << 200 << 0.0 << 0 << 30000;
     QTest::newRow("hint above the cap wins") << 90000 << 60000 << 4 << 0.0 << 0 << 90000;
     QTest::newRow("short hint from the server") << 50 << 1000 << 1 << 0.3 << 0 << 50;
     QTest::newRow("retry zero, first failure is immediate") << 0 << 60000 << 1 << 1.0 << 0 << 0;
     QTest::newRow("retry zero still backs off") << 0 << 60000 << 3 << 0.0 << 0 << 200;
     QTest::newRow("cap zero never waits") << 0 << 0 << 50 << 1.0 << 0 << 0;
-    QTest::newRow("retry-after above the backoff wins") << 3000 << 60000 << 2 << 0.0 << 20000 << 20000;
-    QTest::newRow("retry-after below the backoff is ignored") << 3000 << 60000 << 3 << 1.0 << 1000 << 12000;
+    QTest::newRow("retry-after above the backoff wins")
+        << 3000 << 60000 << 2 << 0.0 << 20000 << 20000;
+    QTest::newRow("retry-after below the backoff is ignored")
+        << 3000 << 60000 << 3 << 1.0 << 1000 << 12000;
 }
 
 void tst_ReconnectPolicy::delay()
@@ -72,7 +75,7 @@ void tst_ReconnectPolicy::growsUntilTheCap()
     QList<int> delays;
     for (int i = 0; i < 7; ++i)
         delays << policy.nextDelay();
-    QCOMPARE(delays, (QList<int>{1000, 2000, 4000, 8000, 10000, 10000, 10000}));
+    QCOMPARE(delays, (QList<int> { 1000, 2000, 4000, 8000, 10000, 10000, 10000 }));
 }
 
 void tst_ReconnectPolicy::resetStartsAgainFromTheHint()
@@ -105,8 +108,10 @@ void tst_ReconnectPolicy::jitterStaysInsideTheBounds()
             for (int f = 0; f < failures; ++f)
                 delay = fresh.nextDelay();
             QVERIFY2(delay >= bounds.lowerMs && delay <= bounds.upperMs,
-                     qPrintable(QStringLiteral("%1 outside [%2, %3]")
-                                    .arg(delay).arg(bounds.lowerMs).arg(bounds.upperMs)));
+                qPrintable(QStringLiteral("%1 outside [%2, %3]")
+                               .arg(delay)
+                               .arg(bounds.lowerMs)
+                               .arg(bounds.upperMs)));
             if (failures == 4)
                 seen.insert(delay);
         }

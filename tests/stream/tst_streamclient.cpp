@@ -60,7 +60,7 @@ struct Harness
 {
     QNetworkAccessManager network;
     MisbehavingServer server;
-    StreamClient client{&network};
+    StreamClient client { &network };
     QList<SseEvent> received;
     QList<State> states;
     QList<int> delays; // the reconnect delay of each Reconnecting state
@@ -75,14 +75,14 @@ struct Harness
         client.setRandomSource([] { return 0.0; });
         client.setInitialRetryHint(kShortRetryMs);
         QObject::connect(&client, &StreamClient::eventReceived, &client,
-                         [this](const SseEvent &e) { received.append(e); });
+            [this](const SseEvent &e) { received.append(e); });
         QObject::connect(&client, &StreamClient::stateChanged, &client, [this](State state) {
             states.append(state);
             if (state == State::Reconnecting)
                 delays.append(client.reconnectDelay());
             const QList<QNetworkReply *> replies = network.findChildren<QNetworkReply *>();
-            const int running = int(std::count_if(replies.begin(), replies.end(),
-                                                  [](QNetworkReply *r) { return r->isRunning(); }));
+            const int running = int(std::count_if(
+                replies.begin(), replies.end(), [](QNetworkReply *r) { return r->isRunning(); }));
             maxRunningReplies = std::max(maxRunningReplies, running);
         });
     }
@@ -162,7 +162,7 @@ void tst_StreamClient::sendsTheContractHeaders()
     h.server.enqueue(ServerScript::eventStream().send("retry: 20\n\n" + eventBytes(7)).close());
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(8)).stall());
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"7", "8"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "7", "8" }), kTimeoutMs);
 
     const QList<ReceivedRequest> requests = h.server.requests();
     QCOMPARE(requests.size(), 2);
@@ -176,23 +176,26 @@ void tst_StreamClient::sendsTheContractHeaders()
     QVERIFY(!requests.at(0).hasHeader("Last-Event-ID"));
     QCOMPARE(requests.at(1).header("Last-Event-ID"), QByteArray("7"));
     QCOMPARE(h.client.state(), State::Live);
-    QCOMPARE(h.states, (QList<State>{State::Connecting, State::Live, State::Reconnecting,
-                                     State::Connecting, State::Live}));
+    QCOMPARE(h.states,
+        (QList<State> {
+            State::Connecting, State::Live, State::Reconnecting, State::Connecting, State::Live }));
 }
 
 void tst_StreamClient::closeMidEventThenResume()
 {
     Harness h;
-    h.server.enqueue(ServerScript::eventStream()
-                         .send("retry: 20\n\n" + eventBytes(1, "a") + eventBytes(2, "b") + "id: 3\ndata: hal")
-                         .close());
-    h.server.enqueue(ServerScript::eventStream().send(eventBytes(3, "half") + eventBytes(4, "d")).stall());
+    h.server.enqueue(
+        ServerScript::eventStream()
+            .send("retry: 20\n\n" + eventBytes(1, "a") + eventBytes(2, "b") + "id: 3\ndata: hal")
+            .close());
+    h.server.enqueue(
+        ServerScript::eventStream().send(eventBytes(3, "half") + eventBytes(4, "d")).stall());
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.received.size(), 4, kTimeoutMs);
-    QCOMPARE(h.ids(), idList({"1", "2", "3", "4"}));
-    QCOMPARE(h.data(), QByteArrayList({"a", "b", "half", "d"}));
-    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({QByteArray(), "2"}));
-    QCOMPARE(h.delays, QList<int>{20});
+    QCOMPARE(h.ids(), idList({ "1", "2", "3", "4" }));
+    QCOMPARE(h.data(), QByteArrayList({ "a", "b", "half", "d" }));
+    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({ QByteArray(), "2" }));
+    QCOMPARE(h.delays, QList<int> { 20 });
 }
 
 void tst_StreamClient::stallAfterHeadersIsDetected()
@@ -203,9 +206,9 @@ void tst_StreamClient::stallAfterHeadersIsDetected()
     h.server.enqueue(ServerScript::eventStream().stall()); // headers, then nothing at all
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(2)).stall());
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1", "2"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1", "2" }), kTimeoutMs);
     QCOMPARE(h.server.requestCount(), 3);
-    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({QByteArray(), "1", "1"}));
+    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({ QByteArray(), "1", "1" }));
     QCOMPARE(h.states.count(State::Reconnecting), 2);
     QCOMPARE(h.client.state(), State::Live);
 }
@@ -223,9 +226,9 @@ void tst_StreamClient::commentsOnlyKeepTheStreamAlive()
     script.send(eventBytes(1)).stall();
     h.server.enqueue(script);
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
     QCOMPARE(h.server.requestCount(), 1);
-    QCOMPARE(h.states, (QList<State>{State::Connecting, State::Live}));
+    QCOMPARE(h.states, (QList<State> { State::Connecting, State::Live }));
 }
 
 void tst_StreamClient::finalAnswers_data()
@@ -234,18 +237,21 @@ void tst_StreamClient::finalAnswers_data()
     QTest::addColumn<State>("expected");
     QTest::addColumn<QString>("reason");
 
-    QTest::newRow("204 means stop") << ServerScript::response(204, {}, {}) << State::Stopped << "204";
-    QTest::newRow("404 fails") << ServerScript::jsonError(404, "not_found") << State::Failed << "404";
-    QTest::newRow("403 fails") << ServerScript::jsonError(403, "forbidden") << State::Failed << "forbidden";
+    QTest::newRow("204 means stop")
+        << ServerScript::response(204, {}, {}) << State::Stopped << "204";
+    QTest::newRow("404 fails") << ServerScript::jsonError(404, "not_found") << State::Failed
+                               << "404";
+    QTest::newRow("403 fails") << ServerScript::jsonError(403, "forbidden") << State::Failed
+                               << "forbidden";
     QTest::newRow("400 fails") << ServerScript::jsonError(400, "invalid_request") << State::Failed
                                << "invalid_request";
     QTest::newRow("text/html fails")
         << ServerScript::response(200, "text/html", "<html>login portal</html>") << State::Failed
         << "wrong content type \"text/html\"";
-    QTest::newRow("json body with 200 fails")
-        << ServerScript::response(200, "application/json", "{}") << State::Failed << "application/json";
-    QTest::newRow("no content type fails") << ServerScript::response(200, {}, "data: x\n\n") << State::Failed
-                                           << "wrong content type";
+    QTest::newRow("json body with 200 fails") << ServerScript::response(200, "application/json",
+        "{}") << State::Failed << "application/json";
+    QTest::newRow("no content type fails")
+        << ServerScript::response(200, {}, "data: x\n\n") << State::Failed << "wrong content type";
 }
 
 void tst_StreamClient::finalAnswers()
@@ -270,18 +276,21 @@ void tst_StreamClient::backoffAnswers_data()
 {
     QTest::addColumn<ServerScript>("script");
     QTest::addColumn<int>("minimumDelay");
-    QTest::addColumn<int>("repeat"); // QNAM itself resends after a connection closed without an answer
+    QTest::addColumn<int>(
+        "repeat"); // QNAM itself resends after a connection closed without an answer
 
     QTest::newRow("500") << ServerScript::jsonError(500, "internal") << kShortRetryMs << 1;
-    QTest::newRow("502 with an html page") << ServerScript::response(502, "text/html", "<h1>bad gateway</h1>")
-                                           << kShortRetryMs << 1;
+    QTest::newRow("502 with an html page")
+        << ServerScript::response(502, "text/html", "<h1>bad gateway</h1>") << kShortRetryMs << 1;
     QTest::newRow("503 with Retry-After")
-        << ServerScript::jsonError(503, "storage_unavailable", {{"Retry-After", "1"}}) << 1000 << 1;
-    QTest::newRow("429 with Retry-After") << ServerScript::jsonError(429, "rate_limited", {{"Retry-After", "1"}})
-                                          << 1000 << 1;
-    QTest::newRow("connection closed before any header") << ServerScript().close() << kShortRetryMs << 4;
-    QTest::newRow("garbage instead of HTTP") << ServerScript().send("SSH-2.0-OpenSSH\r\n\r\n").close()
-                                             << kShortRetryMs << 4;
+        << ServerScript::jsonError(503, "storage_unavailable", { { "Retry-After", "1" } }) << 1000
+        << 1;
+    QTest::newRow("429 with Retry-After")
+        << ServerScript::jsonError(429, "rate_limited", { { "Retry-After", "1" } }) << 1000 << 1;
+    QTest::newRow("connection closed before any header")
+        << ServerScript().close() << kShortRetryMs << 4;
+    QTest::newRow("garbage instead of HTTP")
+        << ServerScript().send("SSH-2.0-OpenSSH\r\n\r\n").close() << kShortRetryMs << 4;
 }
 
 void tst_StreamClient::backoffAnswers()
@@ -297,7 +306,7 @@ void tst_StreamClient::backoffAnswers()
     QElapsedTimer elapsed;
     elapsed.start();
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
     QVERIFY(!h.delays.isEmpty());
     QCOMPARE(h.delays.first(), minimumDelay);
     // Timers may fire a little early (coarse timers: up to 5%).
@@ -326,7 +335,7 @@ void tst_StreamClient::defaultBaseDelayIsThreeSeconds()
 
 void tst_StreamClient::backoffGrowsWithinBoundsThenRecovers()
 {
-    for (const double random : {0.0, 1.0}) {
+    for (const double random : { 0.0, 1.0 }) {
         Harness h;
         h.client.setRandomSource([random] { return random; });
         h.client.setMaxReconnectDelay(400);
@@ -335,15 +344,16 @@ void tst_StreamClient::backoffGrowsWithinBoundsThenRecovers()
             h.server.enqueue(ServerScript::jsonError(500, "internal"));
         h.server.enqueue(ServerScript::eventStream().send(eventBytes(2)).stall());
         h.client.start();
-        QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1", "2"}), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1", "2" }), kTimeoutMs);
         // First failure: the hint. Then [max(hint, upper/2), upper] with
         // upper = min(cap, max(hint, 100) * 2^(k-1)).
-        const QList<int> expected = random == 0.0 ? QList<int>{50, 100, 200, 200, 200}
-                                                  : QList<int>{50, 200, 400, 400, 400};
+        const QList<int> expected = random == 0.0 ? QList<int> { 50, 100, 200, 200, 200 }
+                                                  : QList<int> { 50, 200, 400, 400, 400 };
         QCOMPARE(h.delays, expected);
         for (const int delay : h.delays)
             QVERIFY(delay >= 50 && delay <= 400);
-        QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({QByteArray(), "1", "1", "1", "1", "1"}));
+        QCOMPARE(h.sentHeader("Last-Event-ID"),
+            QByteArrayList({ QByteArray(), "1", "1", "1", "1", "1" }));
     }
 }
 
@@ -351,20 +361,22 @@ void tst_StreamClient::retryAfterIsWaited()
 {
     Harness h;
     h.server.enqueue(ServerScript::eventStream().send("retry: 20\n\n" + eventBytes(1)).close());
-    h.server.enqueue(ServerScript::jsonError(503, "storage_unavailable", {{"Retry-After", "1"}}));
+    h.server.enqueue(
+        ServerScript::jsonError(503, "storage_unavailable", { { "Retry-After", "1" } }));
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(2)).stall());
     // When each request reached the server.
     QElapsedTimer clock;
     clock.start();
     QList<qint64> arrivals;
     QObject::connect(&h.server, &MisbehavingServer::requestReceived, &h.server,
-                     [&] { arrivals.append(clock.elapsed()); });
+        [&] { arrivals.append(clock.elapsed()); });
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1", "2"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1", "2" }), kTimeoutMs);
     QCOMPARE(arrivals.size(), 3);
     // Coarse timers may fire up to 5% early.
-    QVERIFY2(arrivals.at(2) - arrivals.at(1) >= 950, qPrintable(QString::number(arrivals.at(2) - arrivals.at(1))));
-    QCOMPARE(h.delays, (QList<int>{20, 1000}));
+    QVERIFY2(arrivals.at(2) - arrivals.at(1) >= 950,
+        qPrintable(QString::number(arrivals.at(2) - arrivals.at(1))));
+    QCOMPARE(h.delays, (QList<int> { 20, 1000 }));
 }
 
 void tst_StreamClient::stableStreamResetsTheBackoff_data()
@@ -393,8 +405,8 @@ void tst_StreamClient::stableStreamResetsTheBackoff()
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(1)).pause(20000).close());
     h.server.enqueue(ServerScript::eventStream().stall());
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
-    QCOMPARE(h.delays, (QList<int>{20, 200}));
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
+    QCOMPARE(h.delays, (QList<int> { 20, 200 }));
     now += liveFor;
     h.server.abortConnections();
     QTRY_COMPARE_WITH_TIMEOUT(h.delays.size(), 3, kTimeoutMs);
@@ -435,8 +447,8 @@ void tst_StreamClient::lineEndingsAndChunking()
     h.server.enqueue(script.stall());
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.received.size(), 2, kTimeoutMs);
-    QCOMPARE(h.ids(), idList({"1", "2"}));
-    QCOMPARE(h.data(), QByteArrayList({"{\"a\":1}", "line one\nline two"}));
+    QCOMPARE(h.ids(), idList({ "1", "2" }));
+    QCOMPARE(h.data(), QByteArrayList({ "{\"a\":1}", "line one\nline two" }));
     QCOMPARE(h.received.at(0).type, QStringLiteral("telemetry"));
     QCOMPARE(h.received.at(1).type, QStringLiteral("message"));
     QCOMPARE(h.client.retryHint(), 20);
@@ -446,10 +458,12 @@ void tst_StreamClient::eightMebibyteEvent()
 {
     Harness h;
     const QByteArray big(8 * 1024 * 1024, 'z');
-    h.server.enqueue(ServerScript::eventStream().send(eventBytes(1, "small") + eventBytes(2, big) + eventBytes(3, "after")).stall());
+    h.server.enqueue(ServerScript::eventStream()
+                         .send(eventBytes(1, "small") + eventBytes(2, big) + eventBytes(3, "after"))
+                         .stall());
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.received.size(), 3, kTimeoutMs);
-    QCOMPARE(h.ids(), idList({"1", "2", "3"}));
+    QCOMPARE(h.ids(), idList({ "1", "2", "3" }));
     QCOMPARE(h.received.at(1).data.size(), big.size());
     QVERIFY(h.received.at(1).data == big);
     QCOMPARE(h.received.at(2).data, QByteArray("after"));
@@ -476,8 +490,8 @@ void tst_StreamClient::retryHintChangedMidStream()
                          .close());
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(3)).stall());
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1", "2", "3"}), kTimeoutMs);
-    QCOMPARE(h.delays, QList<int>{70});
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1", "2", "3" }), kTimeoutMs);
+    QCOMPARE(h.delays, QList<int> { 70 });
     QCOMPARE(h.client.retryHint(), 70);
 }
 
@@ -492,16 +506,18 @@ void tst_StreamClient::duplicateIdsAfterReconnect_data()
     QTest::newRow("decimal ids replayed")
         << QByteArray(events(1, 3)) << QByteArray(events(2, 5)) << range(1, 5) << QByteArray("3");
     QTest::newRow("decimal ids compared as numbers, not text")
-        << QByteArray(events(8, 10)) << QByteArray(events(9, 12)) << range(8, 12) << QByteArray("10");
+        << QByteArray(events(8, 10)) << QByteArray(events(9, 12)) << range(8, 12)
+        << QByteArray("10");
     QTest::newRow("older ids after reconnect are dropped")
-        << QByteArray(events(1, 5)) << QByteArray(events(1, 2) + events(6, 6)) << range(1, 6) << QByteArray("5");
+        << QByteArray(events(1, 5)) << QByteArray(events(1, 2) + events(6, 6)) << range(1, 6)
+        << QByteArray("5");
     QTest::newRow("system events without id are never dropped")
         << QByteArray(events(1, 2) + system) << QByteArray(system + events(2, 3) + system)
-        << idList({"1", "2", "", "", "3", ""}) << QByteArray("2");
+        << idList({ "1", "2", "", "", "3", "" }) << QByteArray("2");
     QTest::newRow("non-decimal ids drop exact repeats only")
         << QByteArray("id: b\ndata: x\n\nid: a\ndata: y\n\n")
         << QByteArray("id: a\ndata: y\n\nid: c\ndata: z\n\nid: b\ndata: x\n\n")
-        << idList({"b", "a", "c"}) << QByteArray("a");
+        << idList({ "b", "a", "c" }) << QByteArray("a");
 }
 
 void tst_StreamClient::duplicateIdsAfterReconnect()
@@ -515,7 +531,8 @@ void tst_StreamClient::duplicateIdsAfterReconnect()
     h.server.enqueue(ServerScript::eventStream().send("retry: 20\n\n" + first).close());
     h.server.enqueue(ServerScript::eventStream().send(second + eventBytes(999, "end")).stall());
     h.client.start();
-    QTRY_VERIFY_WITH_TIMEOUT(!h.ids().isEmpty() && h.ids().last() == QLatin1String("999"), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !h.ids().isEmpty() && h.ids().last() == QLatin1String("999"), kTimeoutMs);
     QStringList ids = h.ids();
     ids.removeLast();
     QCOMPARE(ids, expectedIds);
@@ -591,12 +608,13 @@ void tst_StreamClient::redirects()
     MisbehavingServer elsewhere;
     const QUrl target = sameOrigin ? h.server.url(QStringLiteral("/moved/stream"))
                                    : elsewhere.url(QStringLiteral("/moved/stream"));
-    h.server.enqueue(kStreamPath, ServerScript::response(307, {}, {}, {{"Location", target.toEncoded()}}));
+    h.server.enqueue(
+        kStreamPath, ServerScript::response(307, {}, {}, { { "Location", target.toEncoded() } }));
     h.server.enqueue("/moved/stream", ServerScript::eventStream().send(eventBytes(1)).stall());
     elsewhere.enqueue(ServerScript::eventStream().send(eventBytes(1)).stall());
     h.client.start();
     if (sameOrigin) {
-        QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
         QCOMPARE(h.server.requestCount(), 2);
         QCOMPARE(h.server.lastRequest().path, QByteArray("/moved/stream"));
         QCOMPARE(h.server.lastRequest().header("Authorization"), QByteArray("Bearer token-1"));
@@ -614,20 +632,23 @@ void tst_StreamClient::unauthorizedThenRecoveryByRefresh()
     int refreshes = 0;
     QObject::connect(&h.client, &StreamClient::tokenRefreshRequested, &h.client, [&] {
         ++refreshes;
-        QMetaObject::invokeMethod(&h.client, [&] {
-            h.token = QStringLiteral("token-2");
-            h.client.resumeAfterTokenRefresh();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &h.client,
+            [&] {
+                h.token = QStringLiteral("token-2");
+                h.client.resumeAfterTokenRefresh();
+            },
+            Qt::QueuedConnection);
     });
     h.server.enqueue(ServerScript::eventStream().send("retry: 20\n\n" + eventBytes(1)).close());
     h.server.enqueue(ServerScript::jsonError(401, "token_expired"));
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(2)).stall());
     h.client.start();
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1", "2"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1", "2" }), kTimeoutMs);
     QCOMPARE(refreshes, 1);
     QCOMPARE(h.sentHeader("Authorization"),
-             QByteArrayList({"Bearer token-1", "Bearer token-1", "Bearer token-2"}));
-    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({QByteArray(), "1", "1"}));
+        QByteArrayList({ "Bearer token-1", "Bearer token-1", "Bearer token-2" }));
+    QCOMPARE(h.sentHeader("Last-Event-ID"), QByteArrayList({ QByteArray(), "1", "1" }));
     QCOMPARE(h.client.state(), State::Live);
 }
 
@@ -640,15 +661,16 @@ void tst_StreamClient::tokenExpiredEventRefreshesAndResumes()
         h.token = QStringLiteral("token-2");
         h.client.resumeAfterTokenRefresh();
     });
-    const QByteArray expiry =
-        "event: system\ndata: {\"id\":null,\"topic\":null,\"type\":\"system\",\"data\":"
-        "{\"kind\":\"token_expired\",\"message\":\"token expired\"}}\n\n";
+    const QByteArray expiry
+        = "event: system\ndata: {\"id\":null,\"topic\":null,\"type\":\"system\",\"data\":"
+          "{\"kind\":\"token_expired\",\"message\":\"token expired\"}}\n\n";
     // The retry hint is long: resuming after a refresh must not wait for it.
-    h.server.enqueue(ServerScript::eventStream().send("retry: 60000\n\n" + events(1, 2)).send(expiry).close());
+    h.server.enqueue(
+        ServerScript::eventStream().send("retry: 60000\n\n" + events(1, 2)).send(expiry).close());
     h.server.enqueue(ServerScript::eventStream().send(events(3, 4)).stall());
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.received.size(), 5, kTimeoutMs);
-    QCOMPARE(h.ids(), idList({"1", "2", "", "3", "4"}));
+    QCOMPARE(h.ids(), idList({ "1", "2", "", "3", "4" }));
     QCOMPARE(h.received.at(2).type, QStringLiteral("system"));
     QCOMPARE(refreshes, 1);
     QCOMPARE(h.server.lastRequest().header("Authorization"), QByteArray("Bearer token-2"));
@@ -663,7 +685,8 @@ void tst_StreamClient::refreshFailureIsAuthExpiredWithoutLoop()
         ++refreshes;
         h.client.failAuthentication(QStringLiteral("refresh_reused"));
     });
-    h.server.setHandler([](const ReceivedRequest &) { return ServerScript::jsonError(401, "token_expired"); });
+    h.server.setHandler(
+        [](const ReceivedRequest &) { return ServerScript::jsonError(401, "token_expired"); });
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.client.state(), State::AuthExpired, kTimeoutMs);
     QCOMPARE(h.client.errorString(), QStringLiteral("refresh_reused"));
@@ -682,7 +705,8 @@ void tst_StreamClient::rejectedAfterRefreshIsAuthExpired()
         h.token = QStringLiteral("token-%1").arg(refreshes + 1);
         h.client.resumeAfterTokenRefresh();
     });
-    h.server.setHandler([](const ReceivedRequest &) { return ServerScript::jsonError(401, "invalid_token"); });
+    h.server.setHandler(
+        [](const ReceivedRequest &) { return ServerScript::jsonError(401, "invalid_token"); });
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.client.state(), State::AuthExpired, kTimeoutMs);
     QVERIFY(h.client.errorString().contains(QLatin1String("invalid_token")));
@@ -694,7 +718,8 @@ void tst_StreamClient::rejectedAfterRefreshIsAuthExpired()
 void tst_StreamClient::fixedTokenRejectedIsAuthExpired()
 {
     Harness h; // nothing connected to tokenRefreshRequested
-    h.server.setHandler([](const ReceivedRequest &) { return ServerScript::jsonError(401, "token_expired"); });
+    h.server.setHandler(
+        [](const ReceivedRequest &) { return ServerScript::jsonError(401, "token_expired"); });
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.client.state(), State::AuthExpired, kTimeoutMs);
     QVERIFY(h.client.errorString().contains(QLatin1String("token_expired")));
@@ -712,7 +737,7 @@ void tst_StreamClient::retryNowSkipsTheWait()
     QCOMPARE(h.client.reconnectDelay(), 600000);
     h.client.retryNow();
     h.client.retryNow(); // a second call while connecting adds no request
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
     QCOMPARE(h.server.requestCount(), 2);
     QCOMPARE(h.maxRunningReplies, 1);
 }
@@ -723,7 +748,7 @@ void tst_StreamClient::stopReleasesEverything()
     h.server.enqueue(ServerScript::eventStream().send(eventBytes(1)).stall());
     h.client.start();
     h.client.start(); // already connecting: no second request
-    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({"1"}), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(h.ids(), idList({ "1" }), kTimeoutMs);
     h.client.stop();
     QCOMPARE(h.client.state(), State::Idle);
     QCOMPARE(h.liveReplies(), 0);
@@ -743,10 +768,12 @@ void tst_StreamClient::tlsFailureIsFinal()
     });
     h.client.start();
     QTRY_COMPARE_WITH_TIMEOUT(h.client.state(), State::Failed, kTimeoutMs);
-    QVERIFY2(h.client.errorString().startsWith(QLatin1String("TLS error")), qPrintable(h.client.errorString()));
+    QVERIFY2(h.client.errorString().startsWith(QLatin1String("TLS error")),
+        qPrintable(h.client.errorString()));
     QCOMPARE(h.server.lastRequest().method, QByteArray("TLS"));
     const int attempts = h.server.requestCount();
-    QVERIFY(!QTest::qWaitFor([&] { return h.server.requestCount() > attempts; }, kNoRetryLoopWaitMs));
+    QVERIFY(
+        !QTest::qWaitFor([&] { return h.server.requestCount() > attempts; }, kNoRetryLoopWaitMs));
     QCOMPARE(h.liveReplies(), 0);
 }
 

@@ -10,20 +10,34 @@ namespace {
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 307: return "Temporary Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 307:
+        return "Temporary Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
@@ -53,7 +67,7 @@ ServerScript ServerScript::head(int status, const Headers &headers, int chunkSiz
     Headers all = headers;
     if (chunkSize > 0)
         all.append(qMakePair(QByteArray("Transfer-Encoding"), QByteArray("chunked")));
-    script.m_steps.append({Step::Kind::Send, statusAndHeaders(status, all), 0});
+    script.m_steps.append({ Step::Kind::Send, statusAndHeaders(status, all), 0 });
     // The head itself is never chunked; the body after it is.
     script.m_chunkSize = chunkSize;
     return script;
@@ -61,18 +75,17 @@ ServerScript ServerScript::head(int status, const Headers &headers, int chunkSiz
 
 ServerScript ServerScript::eventStream(const Headers &extraHeaders, int chunkSize)
 {
-    Headers headers{{"Content-Type", "text/event-stream"},
-                    {"Cache-Control", "no-cache"},
-                    {"X-Accel-Buffering", "no"},
-                    {"Connection", "close"}};
+    Headers headers { { "Content-Type", "text/event-stream" }, { "Cache-Control", "no-cache" },
+        { "X-Accel-Buffering", "no" }, { "Connection", "close" } };
     headers += extraHeaders;
     return head(200, headers, chunkSize);
 }
 
-ServerScript ServerScript::response(int status, const QByteArray &contentType,
-                                    const QByteArray &body, const Headers &extraHeaders)
+ServerScript ServerScript::response(
+    int status, const QByteArray &contentType, const QByteArray &body, const Headers &extraHeaders)
 {
-    Headers headers{{"Connection", "close"}, {"Content-Length", QByteArray::number(body.size())}};
+    Headers headers { { "Connection", "close" },
+        { "Content-Length", QByteArray::number(body.size()) } };
     if (!contentType.isEmpty())
         headers.append(qMakePair(QByteArray("Content-Type"), contentType));
     headers += extraHeaders;
@@ -82,7 +95,8 @@ ServerScript ServerScript::response(int status, const QByteArray &contentType,
     return script;
 }
 
-ServerScript ServerScript::jsonError(int status, const QByteArray &code, const Headers &extraHeaders)
+ServerScript ServerScript::jsonError(
+    int status, const QByteArray &code, const Headers &extraHeaders)
 {
     const QByteArray body = "{\"error\": \"" + code + "\", \"message\": \"scripted " + code + "\"}";
     return response(status, "application/json", body, extraHeaders);
@@ -90,25 +104,25 @@ ServerScript ServerScript::jsonError(int status, const QByteArray &code, const H
 
 ServerScript &ServerScript::send(const QByteArray &bytes)
 {
-    m_steps.append({Step::Kind::Send, bytes, 0});
+    m_steps.append({ Step::Kind::Send, bytes, 0 });
     return *this;
 }
 
 ServerScript &ServerScript::pause(int ms)
 {
-    m_steps.append({Step::Kind::Pause, {}, ms});
+    m_steps.append({ Step::Kind::Pause, {}, ms });
     return *this;
 }
 
 ServerScript &ServerScript::close()
 {
-    m_steps.append({Step::Kind::Close, {}, 0});
+    m_steps.append({ Step::Kind::Close, {}, 0 });
     return *this;
 }
 
 ServerScript &ServerScript::stall()
 {
-    m_steps.append({Step::Kind::Stall, {}, 0});
+    m_steps.append({ Step::Kind::Stall, {}, 0 });
     return *this;
 }
 
@@ -200,7 +214,8 @@ void MisbehavingServer::acceptConnections()
         m_connections.append(connection);
         ++m_connectionCount;
         m_maxOpen = std::max<int>(m_maxOpen, m_connections.size());
-        connect(socket, &QTcpSocket::readyRead, this, [this, connection] { readRequest(connection); });
+        connect(
+            socket, &QTcpSocket::readyRead, this, [this, connection] { readRequest(connection); });
         connect(socket, &QTcpSocket::disconnected, this, [this, connection, socket] {
             m_connections.removeOne(connection);
             delete connection;
@@ -240,8 +255,8 @@ void MisbehavingServer::readRequest(Connection *connection)
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     request.method = requestLine.value(0);
     request.target = requestLine.value(1);
-    request.path = request.target.left(request.target.indexOf('?') < 0 ? request.target.size()
-                                                                        : request.target.indexOf('?'));
+    request.path = request.target.left(
+        request.target.indexOf('?') < 0 ? request.target.size() : request.target.indexOf('?'));
     qsizetype contentLength = 0;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
@@ -250,7 +265,7 @@ void MisbehavingServer::readRequest(Connection *connection)
             continue;
         const QByteArray name = line.left(colon).trimmed();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        request.headers.append({name, value});
+        request.headers.append({ name, value });
         if (name.compare("content-length", Qt::CaseInsensitive) == 0)
             contentLength = value.toLongLong();
     }

@@ -20,7 +20,7 @@ struct ReceivedRequest
 {
     QByteArray method;
     QByteArray target; // path and query, as sent
-    QByteArray path;   // target without the query
+    QByteArray path; // target without the query
     QList<QPair<QByteArray, QByteArray>> headers; // in order, names as sent
     QByteArray body;
 
@@ -49,10 +49,11 @@ public:
     // Transfer-Encoding: chunked with chunks of at most chunkSize bytes.
     static ServerScript eventStream(const Headers &extraHeaders = {}, int chunkSize = 0);
     // A complete response with Content-Length and Connection: close.
-    static ServerScript response(int status, const QByteArray &contentType,
-                                 const QByteArray &body, const Headers &extraHeaders = {});
+    static ServerScript response(int status, const QByteArray &contentType, const QByteArray &body,
+        const Headers &extraHeaders = {});
     // A JSON error body of the wire contract: {"error": code, "message": ...}.
-    static ServerScript jsonError(int status, const QByteArray &code, const Headers &extraHeaders = {});
+    static ServerScript jsonError(
+        int status, const QByteArray &code, const Headers &extraHeaders = {});
     // Only the status line and headers (for custom bodies sent with send()).
     static ServerScript head(int status, const Headers &headers, int chunkSize = 0);
 
@@ -114,7 +115,10 @@ public:
 
     QList<ReceivedRequest> requests() const { return m_requests; }
     int requestCount() const { return m_requests.size(); }
-    ReceivedRequest lastRequest() const { return m_requests.isEmpty() ? ReceivedRequest{} : m_requests.last(); }
+    ReceivedRequest lastRequest() const
+    {
+        return m_requests.isEmpty() ? ReceivedRequest {} : m_requests.last();
+    }
 
     int connectionCount() const { return m_connectionCount; }
     int openConnectionCount() const;

@@ -48,6 +48,7 @@ ConnectionBanner::~ConnectionBanner() = default;
 
 void ConnectionBanner::setStatus(const ConnectionStatus &status)
 {
+    const bool stateChanged = status.state != m_status.state || !m_coloured;
     m_status = status;
     using State = ConnectionStatus::State;
     if (status.state == State::Reconnecting) {
@@ -59,7 +60,9 @@ void ConnectionBanner::setStatus(const ConnectionStatus &status)
     m_retryButton->setVisible(status.state == State::Reconnecting || status.state == State::Disconnected);
     m_signInButton->setVisible(status.state == State::SessionExpired);
     updateText();
-    updateColors();
+    // The live rate is refreshed every second; the tone only follows the state.
+    if (stateChanged)
+        updateColors();
 }
 
 QString ConnectionBanner::text() const
@@ -130,6 +133,7 @@ void ConnectionBanner::updateColors()
     dotPalette.setColor(QPalette::WindowText, toneColor(tone, base));
     m_dot->setPalette(dotPalette);
     m_updatingPalette = false;
+    m_coloured = true;
 }
 
 void ConnectionBanner::changeEvent(QEvent *event)

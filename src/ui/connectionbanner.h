@@ -50,6 +50,7 @@ private:
     QPushButton *m_signInButton = nullptr;
     QTimer *m_countdown = nullptr;
     bool m_updatingPalette = false;
+    bool m_coloured = false;
 };
 
 } // namespace Sightline

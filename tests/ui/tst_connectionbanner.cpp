@@ -1,4 +1,7 @@
 #include "ui/connectionbanner.h"
+#include "ui/severitycolors.h"
+
+#include <QApplication>
 
 #include <QPushButton>
 #include <QSignalSpy>
@@ -6,6 +9,8 @@
 
 using Sightline::ConnectionBanner;
 using Sightline::ConnectionStatus;
+using Sightline::Tone;
+using Sightline::toneBackground;
 
 class tst_ConnectionBanner : public QObject
 {
@@ -24,17 +29,18 @@ void tst_ConnectionBanner::textsAndButtons_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("retryVisible");
     QTest::addColumn<bool>("signInVisible");
-    QTest::newRow("connecting") << ConnectionStatus::connecting() << QStringLiteral("Connecting…") << false << false;
-    QTest::newRow("live with rate") << ConnectionStatus::live(812) << QStringLiteral("Live · 812 events/s") << false << false;
-    QTest::newRow("live with a slow rate") << ConnectionStatus::live(2.5) << QStringLiteral("Live · 2.5 events/s") << false << false;
-    QTest::newRow("reconnecting in 5 s") << ConnectionStatus::reconnecting(5000) << QStringLiteral("Reconnecting in 5 s") << true << false;
-    QTest::newRow("reconnecting rounds up") << ConnectionStatus::reconnecting(2100) << QStringLiteral("Reconnecting in 3 s") << true << false;
+    QTest::addColumn<int>("tone");
+    QTest::newRow("connecting") << ConnectionStatus::connecting() << QStringLiteral("Connecting…") << false << false << int(Tone::Info);
+    QTest::newRow("live with rate") << ConnectionStatus::live(812) << QStringLiteral("Live · 812 events/s") << false << false << int(Tone::Healthy);
+    QTest::newRow("live with a slow rate") << ConnectionStatus::live(2.5) << QStringLiteral("Live · 2.5 events/s") << false << false << int(Tone::Healthy);
+    QTest::newRow("reconnecting in 5 s") << ConnectionStatus::reconnecting(5000) << QStringLiteral("Reconnecting in 5 s") << true << false << int(Tone::Warning);
+    QTest::newRow("reconnecting rounds up") << ConnectionStatus::reconnecting(2100) << QStringLiteral("Reconnecting in 3 s") << true << false << int(Tone::Warning);
     QTest::newRow("reconnecting with a reason") << ConnectionStatus::reconnecting(10000, QStringLiteral("the server closed the connection"))
-                                                << QStringLiteral("Reconnecting in 10 s — the server closed the connection") << true << false;
+                                                << QStringLiteral("Reconnecting in 10 s — the server closed the connection") << true << false << int(Tone::Warning);
     QTest::newRow("disconnected with reason") << ConnectionStatus::disconnected(QStringLiteral("the server asked this dashboard to stop"))
-                                              << QStringLiteral("Disconnected: the server asked this dashboard to stop") << true << false;
+                                              << QStringLiteral("Disconnected: the server asked this dashboard to stop") << true << false << int(Tone::Critical);
     QTest::newRow("session expired") << ConnectionStatus::sessionExpired()
-                                     << QStringLiteral("Session expired — sign in again to resume without losing events") << false << true;
+                                     << QStringLiteral("Session expired — sign in again to resume without losing events") << false << true << int(Tone::Warning);
 }
 
 void tst_ConnectionBanner::textsAndButtons()
@@ -43,6 +49,7 @@ void tst_ConnectionBanner::textsAndButtons()
     QFETCH(QString, text);
     QFETCH(bool, retryVisible);
     QFETCH(bool, signInVisible);
+    QFETCH(int, tone);
     ConnectionBanner banner;
     banner.show();
     QVERIFY(QTest::qWaitForWindowExposed(&banner));
@@ -50,6 +57,8 @@ void tst_ConnectionBanner::textsAndButtons()
     QCOMPARE(banner.text(), text);
     QCOMPARE(banner.retryButton()->isVisible(), retryVisible);
     QCOMPARE(banner.signInButton()->isVisible(), signInVisible);
+    // Each state has its tone: the background says it before the words do.
+    QCOMPARE(banner.palette().color(QPalette::Window), toneBackground(Tone(tone), QApplication::palette()));
 }
 
 void tst_ConnectionBanner::buttonsEmit()

@@ -147,6 +147,20 @@ void DeviceListModel::notePoint(const QString &deviceId, qint64 deviceTsMs)
         emitDeviceChanged(siteRow, deviceRow, StateColumn, StateColumn);
 }
 
+void DeviceListModel::setExpectedInterval(const QString &deviceId, qint64 intervalMs)
+{
+    int siteRow = -1;
+    int deviceRow = -1;
+    Device *device = findDevice(deviceId, &siteRow, &deviceRow);
+    if (!device || intervalMs <= 0 || device->intervalMs > 0)
+        return;
+    device->intervalMs = intervalMs;
+    const DeviceState before = device->shownState;
+    device->shownState = computeState(*device, m_clock());
+    if (before != device->shownState)
+        emitDeviceChanged(siteRow, deviceRow, StateColumn, StateColumn);
+}
+
 void DeviceListModel::setStreamLive(bool live)
 {
     if (live == m_streamLive)

@@ -54,6 +54,11 @@ public:
     void applyStatus(const DeviceStatusEvent &status, const QString &siteId = QString());
     // A live telemetry point of deviceId arrived now, carrying device time deviceTsMs.
     void notePoint(const QString &deviceId, qint64 deviceTsMs);
+    // The device's usual spacing of points when known from elsewhere (its
+    // history: SeriesStore::typicalIntervalMs), so a device that stays
+    // silent from the moment the stream goes live is found stale too.
+    // Live points refine it afterwards.
+    void setExpectedInterval(const QString &deviceId, qint64 intervalMs);
     // Whether the dashboard's stream is live.
     void setStreamLive(bool live);
     bool isStreamLive() const { return m_streamLive; }

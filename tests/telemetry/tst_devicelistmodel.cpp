@@ -34,6 +34,7 @@ private Q_SLOTS:
     void threeDistinctStates_data();
     void threeDistinctStates();
     void staleClockRestartsWhenLive();
+    void silentFromTheStartIsStaleWithAKnownInterval();
     void statusEventsAndUnknownDevices();
     void lastSeenAge();
     void checkedDevices();
@@ -128,6 +129,20 @@ void tst_DeviceListModel::staleClockRestartsWhenLive()
     QCOMPARE(m_model->state(id), State::Stale);
     m_model->notePoint(id, kT0 + 63500);
     QCOMPARE(m_model->state(id), State::Online);
+}
+
+void tst_DeviceListModel::silentFromTheStartIsStaleWithAKnownInterval()
+{
+    const QString id = QStringLiteral("jetson-02");
+    m_model->setStreamLive(true);
+    m_now += 60000;
+    // No live point ever: without a known interval nothing says it is late.
+    QCOMPARE(m_model->state(id), State::Online);
+    m_model->setExpectedInterval(id, 500); // from its history
+    QCOMPARE(m_model->state(id), State::Stale);
+    m_model->notePoint(id, kT0 + 60000);
+    QCOMPARE(m_model->state(id), State::Online);
+    m_model->setExpectedInterval(QStringLiteral("nobody"), 500); // unknown device: ignored
 }
 
 void tst_DeviceListModel::statusEventsAndUnknownDevices()

@@ -85,7 +85,6 @@ void IngestService::ingest(const QByteArray &apiKey, const QByteArray &contentTy
         return;
     }
 
-    const QDateTime receivedAt = m_clock->now();
     WriteBatch batch;
     batch.points.reserve(parsed.points.size());
     for (const TelemetryPoint &point : parsed.points) {
@@ -93,7 +92,6 @@ void IngestService::ingest(const QByteArray &apiKey, const QByteArray &contentTy
         write.device = *device;
         write.point = point;
         write.event = m_hub->prepareEvent(*device, QStringLiteral("telemetry"), telemetryData(point));
-        write.receivedAt = receivedAt;
         batch.points.append(write);
     }
 

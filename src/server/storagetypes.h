@@ -42,13 +42,14 @@ struct StoredEvent
     QJsonObject toJson() const;
 };
 
-// A point to store, with the telemetry event that announces it.
+// A point to store, with the telemetry event that announces it. The point
+// is stored as that event: the event's id and ts (the server's receive
+// time) are the point's id and receive time.
 struct PointWrite
 {
     DeviceRecord device;
     TelemetryPoint point;
     StoredEvent event;
-    QDateTime receivedAt;
 };
 
 // One unit of a group commit: all of it is stored, or none of it.

@@ -42,7 +42,6 @@ PointWrite makePoint(quint64 eventId, const DeviceRecord &device, std::optional<
     write.point.seq = seq;
     write.point.fields = QJsonObject{{QStringLiteral("cpu"), value}, {QStringLiteral("gpu"), value * 2}};
     write.event = makeEvent(eventId, device, QStringLiteral("telemetry"), ts);
-    write.receivedAt = ts;
     return write;
 }
 
@@ -464,8 +463,7 @@ void tst_SqliteStorage::retentionPurge()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     WriteBatch batch;
     PointWrite old = makePoint(1, kDevice, 1, now.addSecs(-120));
-    old.receivedAt = now.addSecs(-25 * 3600);
-    old.event.ts = old.receivedAt;
+    old.event.ts = now.addSecs(-25 * 3600); // received (published) 25 h ago
     batch.points = {old, makePoint(2, kDevice, 2, now.addSecs(-60))};
     QVERIFY(writeAndWait(*m_storage, batch).ok);
 

@@ -109,7 +109,7 @@ LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
     m_chart->legend()->setAlignment(Qt::AlignTop);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
-    m_axisX->setTickCount(7);
+    m_axisX->setTickCount(6); // one label a minute in the default 5-minute window
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisY->setTickCount(6);
@@ -237,6 +237,8 @@ void LiveChartWidget::setWindowMinutes(int minutes)
         return;
     m_windowMinutes = minutes;
     m_axisX->setFormat(minutes <= 5 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
+    // Round spacing between time labels: 10 s, 1 min, 3 min, 10 min.
+    m_axisX->setTickCount(minutes <= 1 ? 7 : minutes <= 5 ? 6 : minutes <= 15 ? 6 : 7);
     m_axisNeedsRelayout = true;
     // Picking a window means "show me the last N minutes": follow live again.
     setFollowing(true);

@@ -26,10 +26,10 @@ ConnectionStatus LinkState::toConnectionStatus(const QDateTime &now) const
             break; // signing in again while the old stream still runs
         if (stream == Stream::AuthExpired)
             return ConnectionStatus::sessionExpired(streamError);
-        return ConnectionStatus::disconnected(
-            !sessionError.isEmpty() ? sessionError
-                                    : (hasPendingSignIn ? tr("not signed in; sign in to see live data")
-                                                        : tr("signed out")));
+        if (!sessionError.isEmpty())
+            return ConnectionStatus::disconnected(sessionError);
+        return ConnectionStatus::disconnected(hasPendingSignIn ? tr("not signed in; sign in to see live data")
+                                                               : tr("not signed in"));
     case Session::State::SigningIn:
         if (stream == Stream::Live)
             break;

@@ -15,6 +15,7 @@ private slots:
     void mapping_data();
     void mapping();
     void reconnectCountdown();
+    void waitingForTheSignInDialog();
 };
 
 void tst_LinkState::mapping_data()
@@ -47,7 +48,7 @@ void tst_LinkState::mapping_data()
                                                                  << B::SessionExpired << "refresh_reused";
     QTest::newRow("session expired and stream ended") << S::Expired << C::AuthExpired << "token expired" << "refresh_reused"
                                                       << false << B::SessionExpired << "refresh_reused";
-    QTest::newRow("signed out") << S::SignedOut << C::Idle << none << none << false << B::Disconnected << "signed out";
+    QTest::newRow("not signed in") << S::SignedOut << C::Idle << none << none << false << B::Disconnected << "not signed in";
     QTest::newRow("sign-in failed names why") << S::SignedOut << C::Idle << none << "cannot reach the server" << false
                                               << B::Disconnected << "cannot reach the server";
     QTest::newRow("signing in again while the old stream is live") << S::SigningIn << C::Live << none << none << false
@@ -92,6 +93,19 @@ void tst_LinkState::reconnectCountdown()
     // An attempt already due counts down from nothing, never below.
     status = link.toConnectionStatus(now.addSecs(10));
     QCOMPARE(status.retryInMs, 0);
+}
+
+void tst_LinkState::waitingForTheSignInDialog()
+{
+    LinkState link;
+    link.hasPendingSignIn = true;
+    ConnectionStatus status = link.toConnectionStatus();
+    QCOMPARE(status.state, ConnectionStatus::State::Disconnected);
+    QCOMPARE(status.message, QStringLiteral("not signed in; sign in to see live data"));
+    // A failed sign-in says why instead.
+    link.sessionError = QStringLiteral("cannot reach the server: Connection refused");
+    status = link.toConnectionStatus();
+    QCOMPARE(status.message, link.sessionError);
 }
 
 QTEST_GUILESS_MAIN(tst_LinkState)

@@ -27,7 +27,7 @@ namespace Sightline {
 
 namespace {
 
-constexpr int kMessageMs = 15000;
+constexpr int kMessageMs = 8000; // a message hides the status fields meanwhile
 
 SignInError signInErrorFor(AuthClient::Error error)
 {
@@ -415,7 +415,9 @@ void DashboardController::handleSystemEvent(const SystemEvent &event)
     case SystemEvent::Kind::TokenExpired:
         break; // StreamClient asks for a new token
     case SystemEvent::Kind::Shutdown:
-        showMessage(tr("The server is shutting down; the dashboard reconnects when it is back."));
+        // The banner shows the reconnect that follows; a status bar message
+        // would hide the status fields meanwhile.
+        qCInfo(lcApp) << "the server is shutting down";
         break;
     case SystemEvent::Kind::Notice:
         showMessage(tr("Server notice: %1").arg(event.message));

@@ -50,7 +50,7 @@ bool EventRouter::route(const SseEvent &event)
     const EventEnvelope &e = envelope.value();
     switch (e.type) {
     case EventType::Telemetry: {
-        const ParseResult<TelemetryPoint> point = TelemetryPoint::fromJson(e.data);
+        const ParseResult<TelemetryData> point = TelemetryData::fromJson(e.data);
         if (!point.isOk())
             return reject(event, point.error());
         m_models.series->addPoint(point.value());

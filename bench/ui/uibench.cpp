@@ -143,7 +143,7 @@ int main(int argc, char *argv[])
         const qint64 due = static_cast<qint64>(feedClock.elapsed() * deviceCount * rate / 1000.0);
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (; sent < due; ++sent) {
-            Sightline::TelemetryPoint p;
+            Sightline::TelemetryData p;
             p.deviceId = ids.at(nextDevice);
             p.tsMs = now;
             p.seq = seq++;

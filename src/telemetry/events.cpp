@@ -163,12 +163,12 @@ QString severityName(Severity severity)
     return QString();
 }
 
-// ---- TelemetryPoint ------------------------------------------------------
+// ---- TelemetryData ------------------------------------------------------
 
-ParseResult<TelemetryPoint> TelemetryPoint::fromJson(const QJsonObject &object)
+ParseResult<TelemetryData> TelemetryData::fromJson(const QJsonObject &object)
 {
-    using R = ParseResult<TelemetryPoint>;
-    TelemetryPoint point;
+    using R = ParseResult<TelemetryData>;
+    TelemetryData point;
     QString error;
     if (object.contains(QLatin1String("deviceId"))
         && !readString(object, QLatin1String("deviceId"), &point.deviceId, &error))
@@ -194,7 +194,7 @@ ParseResult<TelemetryPoint> TelemetryPoint::fromJson(const QJsonObject &object)
     return R::success(point);
 }
 
-QJsonObject TelemetryPoint::toJson() const
+QJsonObject TelemetryData::toJson() const
 {
     QJsonObject fieldObject;
     for (auto it = fields.begin(); it != fields.end(); ++it)
@@ -440,7 +440,7 @@ ParseResult<HistoryPage> HistoryPage::fromJson(const QJsonObject &object, const 
     for (qsizetype i = 0; i < array.size(); ++i) {
         if (!array.at(i).isObject())
             return R::failure(QStringLiteral("point %1 must be an object").arg(i));
-        ParseResult<TelemetryPoint> point = TelemetryPoint::fromJson(array.at(i).toObject());
+        ParseResult<TelemetryData> point = TelemetryData::fromJson(array.at(i).toObject());
         if (!point.isOk())
             return R::failure(QStringLiteral("point %1: %2").arg(i).arg(point.error()));
         point.value().deviceId = deviceId;

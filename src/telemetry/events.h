@@ -27,7 +27,7 @@ QString eventTypeName(EventType type);
 
 // One telemetry point: the data of a "telemetry" event, or (without
 // deviceId) one entry of the history endpoint's "points".
-struct TelemetryPoint
+struct TelemetryData
 {
     QString deviceId;
     qint64 tsMs = 0; // device time
@@ -36,7 +36,7 @@ struct TelemetryPoint
 
     bool hasSeq() const { return seq >= 0; }
 
-    static ParseResult<TelemetryPoint> fromJson(const QJsonObject &object);
+    static ParseResult<TelemetryData> fromJson(const QJsonObject &object);
     QJsonObject toJson() const;
 };
 
@@ -103,7 +103,7 @@ struct EventEnvelope
 // GET /api/v1/telemetry/history → {"points": [...], "truncated": bool}.
 struct HistoryPage
 {
-    QList<TelemetryPoint> points; // deviceId filled from the request
+    QList<TelemetryData> points; // deviceId filled from the request
     bool truncated = false;
 
     static ParseResult<HistoryPage> fromJson(const QJsonObject &object, const QString &deviceId);

@@ -18,7 +18,7 @@ bool LatestValuesModel::isShown(const QString &deviceId) const
     return m_showAll || m_shown.contains(deviceId);
 }
 
-void LatestValuesModel::applyPoint(const TelemetryPoint &point)
+void LatestValuesModel::applyPoint(const TelemetryData &point)
 {
     const bool shown = isShown(point.deviceId);
     for (auto it = point.fields.begin(); it != point.fields.end(); ++it) {

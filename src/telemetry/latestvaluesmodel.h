@@ -29,7 +29,7 @@ public:
     explicit LatestValuesModel(QObject *parent = nullptr);
     ~LatestValuesModel() override;
 
-    void applyPoint(const TelemetryPoint &point);
+    void applyPoint(const TelemetryData &point);
     // Shows exactly these devices (an empty list shows none). Until the
     // first call every device is shown.
     void setShownDevices(const QStringList &deviceIds);

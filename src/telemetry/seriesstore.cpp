@@ -53,7 +53,7 @@ const SeriesStore::DeviceData *SeriesStore::findDevice(const QString &deviceId) 
     return it == m_devices.end() ? nullptr : &it->second;
 }
 
-bool SeriesStore::isDuplicate(const DeviceData &data, const TelemetryPoint &point) const
+bool SeriesStore::isDuplicate(const DeviceData &data, const TelemetryData &point) const
 {
     // Dedupe by seq when the device sends one (API.md ingest: a retried POST
     // keeps its seq), else by the device timestamp.
@@ -77,7 +77,7 @@ void SeriesStore::forgetSeq(DeviceData &data, qint64 seq)
         data.seqs.erase(it);
 }
 
-bool SeriesStore::storePoint(DeviceData &data, const TelemetryPoint &point, bool *newField)
+bool SeriesStore::storePoint(DeviceData &data, const TelemetryData &point, bool *newField)
 {
     if (!data.keys.isEmpty() && point.tsMs < data.keys.back().tMs - m_retentionMs)
         return false; // older than the window: it would be trimmed at once
@@ -130,7 +130,7 @@ void SeriesStore::trim(DeviceData &data)
     data.cachedIntervalMs = -1;
 }
 
-bool SeriesStore::addPoint(const TelemetryPoint &point)
+bool SeriesStore::addPoint(const TelemetryData &point)
 {
     if (point.deviceId.isEmpty() || point.fields.isEmpty())
         return false;
@@ -145,24 +145,24 @@ bool SeriesStore::addPoint(const TelemetryPoint &point)
     return true;
 }
 
-int SeriesStore::mergeHistory(const QString &deviceId, const QList<TelemetryPoint> &points)
+int SeriesStore::mergeHistory(const QString &deviceId, const QList<TelemetryData> &points)
 {
     if (deviceId.isEmpty() || points.isEmpty())
         return 0;
     // Newest first: the window is measured back from the newest point, so
     // storing newest first never stores a point that is trimmed right after.
-    std::vector<const TelemetryPoint *> ordered;
+    std::vector<const TelemetryData *> ordered;
     ordered.reserve(static_cast<std::size_t>(points.size()));
-    for (const TelemetryPoint &point : points)
+    for (const TelemetryData &point : points)
         ordered.push_back(&point);
     std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const TelemetryPoint *a, const TelemetryPoint *b) { return a->tsMs > b->tsMs; });
+                     [](const TelemetryData *a, const TelemetryData *b) { return a->tsMs > b->tsMs; });
     DeviceData &data = deviceData(deviceId);
     int added = 0;
     bool newField = false;
     qint64 newest = data.keys.isEmpty() ? ordered.front()->tsMs
                                         : std::max(data.keys.back().tMs, ordered.front()->tsMs);
-    for (const TelemetryPoint *point : ordered) {
+    for (const TelemetryData *point : ordered) {
         if (point->tsMs < newest - m_retentionMs)
             break;
         if (point->fields.isEmpty())

@@ -66,10 +66,10 @@ public:
 
     // A live point. Returns false (and stores nothing) for a duplicate or a
     // point older than the window.
-    bool addPoint(const TelemetryPoint &point);
+    bool addPoint(const TelemetryData &point);
     // A page of history for one device, in any order. Returns how many
     // points were new.
-    int mergeHistory(const QString &deviceId, const QList<TelemetryPoint> &points);
+    int mergeHistory(const QString &deviceId, const QList<TelemetryData> &points);
     void clear();
     void removeDevice(const QString &deviceId);
 
@@ -122,8 +122,8 @@ private:
 
     DeviceData &deviceData(const QString &deviceId);
     const DeviceData *findDevice(const QString &deviceId) const;
-    bool isDuplicate(const DeviceData &data, const TelemetryPoint &point) const;
-    bool storePoint(DeviceData &data, const TelemetryPoint &point, bool *newField);
+    bool isDuplicate(const DeviceData &data, const TelemetryData &point) const;
+    bool storePoint(DeviceData &data, const TelemetryData &point, bool *newField);
     void trim(DeviceData &data);
     static void forgetSeq(DeviceData &data, qint64 seq);
 

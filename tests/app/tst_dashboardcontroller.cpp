@@ -4,9 +4,8 @@
 // same data dir and port). The dashboard is the one the app builds: the
 // real models, MainWindow and LoginDialog, offscreen.
 //
-// The server runs as a process rather than in-process (TestServer) also
-// because src/server and src/telemetry both define Sightline::TelemetryPoint,
-// so one binary cannot link both.
+// The server runs as a process rather than in-process (TestServer): stopping
+// and restarting it on the same port is what a user's network sees.
 #include "dashboardcontroller.h"
 #include "eventrouter.h"
 #include "historyloader.h"
@@ -219,8 +218,8 @@ private:
     QString newDevice(RealServer &server);
     // Posts points of deviceId with device times base + i s for i in
     // [first, last) and seq i + 1; value = i. Returns what was posted.
-    QList<TelemetryPoint> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last);
-    static void compareSamples(const QList<Sample> &samples, const QList<TelemetryPoint> &posted);
+    QList<TelemetryData> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last);
+    static void compareSamples(const QList<Sample> &samples, const QList<TelemetryData> &posted);
 
     std::unique_ptr<RealServer> m_server;
     int m_deviceCount = 0;
@@ -257,13 +256,13 @@ QString tst_DashboardController::newDevice(RealServer &server)
     return id;
 }
 
-QList<TelemetryPoint> tst_DashboardController::post(RealServer &server, const QString &deviceId, qint64 baseMs,
+QList<TelemetryData> tst_DashboardController::post(RealServer &server, const QString &deviceId, qint64 baseMs,
                                                     int first, int last)
 {
-    QList<TelemetryPoint> points;
+    QList<TelemetryData> points;
     QJsonArray body;
     for (int i = first; i < last; ++i) {
-        TelemetryPoint point;
+        TelemetryData point;
         point.deviceId = deviceId;
         point.tsMs = baseMs + qint64(i) * 1000;
         point.seq = i + 1;
@@ -282,7 +281,7 @@ QList<TelemetryPoint> tst_DashboardController::post(RealServer &server, const QS
     return points;
 }
 
-void tst_DashboardController::compareSamples(const QList<Sample> &samples, const QList<TelemetryPoint> &posted)
+void tst_DashboardController::compareSamples(const QList<Sample> &samples, const QList<TelemetryData> &posted)
 {
     QCOMPARE(samples.size(), posted.size());
     for (int i = 0; i < samples.size(); ++i) {
@@ -353,7 +352,7 @@ void tst_DashboardController::eventsReachChartsAndTiles()
     QCOMPARE(dashboard.devices.checkedDevices(), QStringList{device});
 
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
-    const QList<TelemetryPoint> posted = post(*m_server, device, base, 0, 20);
+    const QList<TelemetryData> posted = post(*m_server, device, base, 0, 20);
     QCOMPARE(posted.size(), 20);
 
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 20, kTimeoutMs);
@@ -380,8 +379,8 @@ void tst_DashboardController::historyMergesWithLiveWithoutGapOrDuplicate()
     const QString later = newDevice(*m_server);
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 90000;
     // Stored before the dashboard starts: only history can bring these.
-    QList<TelemetryPoint> chartedPosted = post(*m_server, charted, base, 0, 20);
-    QList<TelemetryPoint> laterPosted = post(*m_server, later, base, 0, 20);
+    QList<TelemetryData> chartedPosted = post(*m_server, charted, base, 0, 20);
+    QList<TelemetryData> laterPosted = post(*m_server, later, base, 0, 20);
     QCOMPARE(chartedPosted.size() + laterPosted.size(), 40);
 
     Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {charted}));
@@ -430,7 +429,7 @@ void tst_DashboardController::serverRestartLosesNothing()
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
 
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
-    QList<TelemetryPoint> posted = post(*m_server, device, base, 0, 5);
+    QList<TelemetryData> posted = post(*m_server, device, base, 0, 5);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 5, kTimeoutMs);
 
     const quint16 port = m_server->port();
@@ -468,7 +467,7 @@ void tst_DashboardController::revokedSessionExpiresAndSigningInAgainResumes()
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
-    QList<TelemetryPoint> posted = post(server, device, base, 0, 5);
+    QList<TelemetryData> posted = post(server, device, base, 0, 5);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 5, kTimeoutMs);
 
     // Another client signs this session out (POST /logout with its access

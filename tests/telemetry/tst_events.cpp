@@ -125,7 +125,7 @@ void tst_Events::telemetryPoint()
     QFETCH(QString, error);
     QFETCH(qint64, seq);
     QFETCH(int, fieldCount);
-    const ParseResult<TelemetryPoint> point = TelemetryPoint::fromJson(QJsonDocument::fromJson(json).object());
+    const ParseResult<TelemetryData> point = TelemetryData::fromJson(QJsonDocument::fromJson(json).object());
     QCOMPARE(point.isOk(), error.isEmpty());
     if (!error.isEmpty()) {
         QVERIFY2(point.error().contains(error), qPrintable(point.error()));
@@ -206,12 +206,12 @@ void tst_Events::systemEvent()
 
 void tst_Events::roundTrip()
 {
-    TelemetryPoint point;
+    TelemetryData point;
     point.deviceId = QStringLiteral("jetson-01");
     point.tsMs = 1795341600123;
     point.seq = 7;
     point.fields.insert(QStringLiteral("cpu_temp_c"), 47.5);
-    const ParseResult<TelemetryPoint> back = TelemetryPoint::fromJson(point.toJson());
+    const ParseResult<TelemetryData> back = TelemetryData::fromJson(point.toJson());
     QVERIFY(back.isOk());
     QCOMPARE(back.value().deviceId, point.deviceId);
     QCOMPARE(back.value().tsMs, point.tsMs);
@@ -265,7 +265,7 @@ void tst_Events::historyPage()
         return;
     }
     QCOMPARE(page.value().points.size(), points);
-    for (const TelemetryPoint &p : page.value().points)
+    for (const TelemetryData &p : page.value().points)
         QCOMPARE(p.deviceId, QStringLiteral("dev"));
     QCOMPARE(page.value().truncated, points == 2);
 }

@@ -8,9 +8,9 @@ using namespace Sightline;
 
 namespace {
 
-TelemetryPoint point(const char *device, qint64 ts, std::initializer_list<std::pair<const char *, double>> fields)
+TelemetryData point(const char *device, qint64 ts, std::initializer_list<std::pair<const char *, double>> fields)
 {
-    TelemetryPoint p;
+    TelemetryData p;
     p.deviceId = QString::fromLatin1(device);
     p.tsMs = ts;
     for (const auto &f : fields)
@@ -94,7 +94,7 @@ void tst_LatestValuesModel::formatting()
     QFETCH(QString, label);
     QFETCH(QString, formatted);
     LatestValuesModel model;
-    TelemetryPoint p;
+    TelemetryData p;
     p.deviceId = QStringLiteral("d");
     p.fields.insert(field, value);
     model.applyPoint(p);

@@ -9,9 +9,9 @@ namespace {
 
 constexpr qint64 kT0 = 1795341600000; // 2026-11-22T10:00:00Z
 
-TelemetryPoint point(qint64 tMs, double value, qint64 seq = -1, const QString &device = QStringLiteral("d1"))
+TelemetryData point(qint64 tMs, double value, qint64 seq = -1, const QString &device = QStringLiteral("d1"))
 {
-    TelemetryPoint p;
+    TelemetryData p;
     p.deviceId = device;
     p.tsMs = tMs;
     p.seq = seq;
@@ -20,9 +20,9 @@ TelemetryPoint point(qint64 tMs, double value, qint64 seq = -1, const QString &d
 }
 
 // Every 500 ms from kT0, values = index, seq = index when withSeq.
-QList<TelemetryPoint> run(int first, int last, bool withSeq)
+QList<TelemetryData> run(int first, int last, bool withSeq)
 {
-    QList<TelemetryPoint> list;
+    QList<TelemetryData> list;
     for (int i = first; i <= last; ++i)
         list.append(point(kT0 + i * 500, i, withSeq ? i : -1));
     return list;
@@ -53,7 +53,7 @@ private Q_SLOTS:
 void tst_SeriesStore::liveInOrder()
 {
     SeriesStore store;
-    for (const TelemetryPoint &p : run(0, 9, true))
+    for (const TelemetryData &p : run(0, 9, true))
         QVERIFY(store.addPoint(p));
     QCOMPARE(store.pointCount(QStringLiteral("d1")), 10);
     QCOMPARE(store.newestMs(QStringLiteral("d1")), kT0 + 9 * 500);
@@ -81,14 +81,14 @@ void tst_SeriesStore::mergeHistoryAndLive()
     QFETCH(bool, historyFirst);
     QFETCH(int, historyLast);
     SeriesStore store;
-    const QList<TelemetryPoint> history = run(0, historyLast, withSeq);
-    const QList<TelemetryPoint> live = run(20, 39, withSeq);
+    const QList<TelemetryData> history = run(0, historyLast, withSeq);
+    const QList<TelemetryData> live = run(20, 39, withSeq);
     if (historyFirst) {
         QCOMPARE(store.mergeHistory(QStringLiteral("d1"), history), history.size());
-        for (const TelemetryPoint &p : live)
+        for (const TelemetryData &p : live)
             store.addPoint(p);
     } else {
-        for (const TelemetryPoint &p : live)
+        for (const TelemetryData &p : live)
             store.addPoint(p);
         // Only the part of history before live is new.
         QCOMPARE(store.mergeHistory(QStringLiteral("d1"), history), std::min(historyLast + 1, 20));
@@ -136,7 +136,7 @@ void tst_SeriesStore::windowTrimming()
 {
     SeriesStore store;
     store.setRetentionMs(10000); // 10 s = 20 points at 2 Hz
-    for (const TelemetryPoint &p : run(0, 99, true))
+    for (const TelemetryData &p : run(0, 99, true))
         store.addPoint(p);
     const qint64 newest = kT0 + 99 * 500;
     QCOMPARE(store.newestMs(QStringLiteral("d1")), newest);
@@ -154,7 +154,7 @@ void tst_SeriesStore::windowTrimming()
 void tst_SeriesStore::shrinkingRetentionTrims()
 {
     SeriesStore store;
-    for (const TelemetryPoint &p : run(0, 119, false))
+    for (const TelemetryData &p : run(0, 119, false))
         store.addPoint(p);
     QCOMPARE(store.pointCount(QStringLiteral("d1")), 120);
     store.setRetentionMs(5000);
@@ -165,7 +165,7 @@ void tst_SeriesStore::capacityBoundsMemory()
 {
     SeriesStore store;
     store.setCapacityPerSeries(50);
-    for (const TelemetryPoint &p : run(0, 499, true))
+    for (const TelemetryData &p : run(0, 499, true))
         store.addPoint(p);
     QCOMPARE(store.pointCount(QStringLiteral("d1")), 50);
     const QList<Sample> samples = store.samples(QStringLiteral("d1"), QStringLiteral("temp_c"), 0, kT0 * 2);
@@ -220,7 +220,7 @@ void tst_SeriesStore::segmentsBreakAtGaps()
 void tst_SeriesStore::segmentsReachWindowEdges()
 {
     SeriesStore store;
-    for (const TelemetryPoint &p : run(0, 20, false))
+    for (const TelemetryData &p : run(0, 20, false))
         store.addPoint(p);
     // Window [1.25 s, 3.25 s] holds points 3..6; the neighbours 2 and 7 come along.
     const auto segments = store.segments(QStringLiteral("d1"), QStringLiteral("temp_c"), kT0 + 1250, kT0 + 3250);
@@ -239,7 +239,7 @@ void tst_SeriesStore::signals_()
     store.addPoint(point(kT0, 1, 1)); // duplicate: no signal
     QCOMPARE(added.size(), 1);
     QCOMPARE(fields.size(), 1);
-    TelemetryPoint more = point(kT0 + 500, 2, 2);
+    TelemetryData more = point(kT0 + 500, 2, 2);
     more.fields.insert(QStringLiteral("power_mw"), 5000);
     store.addPoint(more);
     QCOMPARE(fields.size(), 2);

@@ -19,9 +19,9 @@ namespace {
 constexpr int kFrameTimeoutMs = 10000; // generous: CI runs on a loaded 2-core machine
 const QString kField = QStringLiteral("cpu_temp_c");
 
-TelemetryPoint point(const QString &device, qint64 tMs, double value)
+TelemetryData point(const QString &device, qint64 tMs, double value)
 {
-    TelemetryPoint p;
+    TelemetryData p;
     p.deviceId = device;
     p.tsMs = tMs;
     p.fields.insert(kField, value);
@@ -336,7 +336,7 @@ void tst_LiveChartWidget::gapBreaksTheLine()
     const QList<QLineSeries *> series = lineSeries(m_chart->chart());
     QCOMPARE(series.at(0)->color(), series.at(1)->color());
     // History that fills the gap joins the line again.
-    QList<TelemetryPoint> history;
+    QList<TelemetryData> history;
     for (int i = 20; i < 40; ++i)
         history.append(point(QStringLiteral("d1"), m_t0 + i * 500, 40 + i));
     m_store->mergeHistory(QStringLiteral("d1"), history);
@@ -367,7 +367,7 @@ void tst_LiveChartWidget::yAxisFitsTheData()
     QFETCH(double, axisMax);
     m_chart->setDevices({QStringLiteral("d1")});
     for (int i = 0; i < 20; ++i) {
-        TelemetryPoint p;
+        TelemetryData p;
         p.deviceId = QStringLiteral("d1");
         p.tsMs = m_t0 + i * 500;
         p.fields.insert(field, i % 2 ? high : low);
@@ -384,7 +384,7 @@ void tst_LiveChartWidget::longWindowsAreDecimatedKeepingSpikes()
 {
     m_chart->setDevices({QStringLiteral("d1")});
     m_chart->setWindowMinutes(60);
-    QList<TelemetryPoint> history;
+    QList<TelemetryData> history;
     for (int i = 0; i < 7200; ++i) // one hour at 2 Hz, one spike
         history.append(point(QStringLiteral("d1"), m_t0 + i * 500, i == 4000 ? 500.0 : 40.0 + (i % 7)));
     m_store->mergeHistory(QStringLiteral("d1"), history);

@@ -59,11 +59,11 @@ void fillSampleData(Fixture &f, qint64 now)
     const int points = 5 * 60 * 2;
     for (int d = 0; d < 3; ++d) {
         const QString id = QStringLiteral("jetson-0%1").arg(d + 1);
-        QList<TelemetryPoint> history;
+        QList<TelemetryData> history;
         for (int i = 0; i < points; ++i) {
             if (d == 1 && i > 300 && i < 360)
                 continue; // 30 s that could not be recovered
-            TelemetryPoint p;
+            TelemetryData p;
             p.deviceId = id;
             p.tsMs = now - (points - i) * 500;
             p.seq = i;
@@ -75,7 +75,7 @@ void fillSampleData(Fixture &f, qint64 now)
             history.append(p);
         }
         f.series.mergeHistory(id, history);
-        for (const TelemetryPoint &p : history.mid(history.size() - 1))
+        for (const TelemetryData &p : history.mid(history.size() - 1))
             f.latest.applyPoint(p);
         f.devices.notePoint(id, history.constLast().tsMs);
     }
@@ -195,7 +195,7 @@ void tst_MainWindow::statusBarFields()
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
     QVERIFY(window.statusFields()->rateText().endsWith(QStringLiteral("events/s")));
     // Latency is measured when the chart draws a newer point.
-    TelemetryPoint p;
+    TelemetryData p;
     p.deviceId = QStringLiteral("d1");
     p.tsMs = QDateTime::currentMSecsSinceEpoch();
     p.fields.insert(QStringLiteral("x"), 1);

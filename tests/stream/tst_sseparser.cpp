@@ -2,7 +2,8 @@
 // Parsing an event stream" / "9.2.6 Interpreting an event stream" as a named
 // row of one table, fed whole, byte by byte, split at every offset (and every
 // pair of offsets for short rows) and in seeded random splits, all of which
-// must give identical results. Then sightline-tail --stdin, run as a process
+// must give identical results, through the Handler API, the ViewHandler API
+// and both alternating on one stream. Then sightline-tail --stdin, run as a process
 // on the same kind of input (API.md "Command-line clients").
 #include "stream/ssejsonlwriter.h"
 #include "stream/sseparser.h"
@@ -85,6 +86,64 @@ public:
     }
 };
 
+// The same records from the view API. The views must be valid UTF-8 with a
+// non-empty type, and toEvent() must give the same event as the views.
+class ViewRecorder final : public SseParser::ViewHandler
+{
+public:
+    explicit ViewRecorder(QStringList *records)
+        : m_records(records)
+    {
+    }
+
+    void handleEvent(const Sightline::SseEventView &event) override
+    {
+        QString record = eventRecord(event.type, event.data, event.lastEventId);
+        if (!Sightline::Utf8::isValid(event.data) || !Sightline::Utf8::isValid(event.type)
+            || !Sightline::Utf8::isValid(event.lastEventId))
+            record += QStringLiteral(" (a view is not valid UTF-8)");
+        if (event.type.isEmpty())
+            record += QStringLiteral(" (empty type)");
+        const SseEvent copy = event.toEvent();
+        if (eventRecord(copy.type.toUtf8(), copy.data, copy.lastEventId.toUtf8())
+            != eventRecord(event.type, event.data, event.lastEventId))
+            record += QStringLiteral(" (toEvent differs)");
+        m_records->append(record);
+    }
+    void handleRetry(qint64 milliseconds) override { m_records->append(retryRecord(milliseconds)); }
+    void handleError(SseParser::Error error, const QString &message) override
+    {
+        m_records->append(error == SseParser::Error::EventTooLarge && !message.isEmpty()
+                ? tooLargeRecord()
+                : QStringLiteral("unexpected error"));
+    }
+
+private:
+    QStringList *m_records;
+};
+
+// Which feed() overload the table rows go through.
+enum class Api {
+    Handler, // feed(bytes, Handler &)
+    View, // feed(bytes, ViewHandler &)
+    Alternating, // Handler and ViewHandler in turn, one chunk each
+};
+
+const Api kAllApis[] = { Api::Handler, Api::View, Api::Alternating };
+
+QString apiName(Api api)
+{
+    switch (api) {
+    case Api::Handler:
+        return QStringLiteral("Handler API");
+    case Api::View:
+        return QStringLiteral("ViewHandler API");
+    case Api::Alternating:
+        return QStringLiteral("Handler and ViewHandler alternating");
+    }
+    return QString();
+}
+
 struct Outcome
 {
     QStringList records;
@@ -99,16 +158,31 @@ struct Outcome
 };
 
 // Feeds `input` cut at the sorted offsets `cuts` (repeats give empty chunks).
-Outcome parseWithCuts(const QByteArray &input, qsizetype maxEventSize, const QList<qsizetype> &cuts)
+// The input is copied into a buffer per chunk that is overwritten after the
+// call, so a view kept beyond its callback would show garbage.
+Outcome parseWithCuts(const QByteArray &input, qsizetype maxEventSize, const QList<qsizetype> &cuts,
+    Api api = Api::Handler)
 {
     SseParser parser(maxEventSize);
     Recorder recorder;
+    ViewRecorder viewRecorder(&recorder.records);
+    int chunkIndex = 0;
+    const auto feedChunk = [&](QByteArrayView chunk) {
+        QByteArray copy = chunk.toByteArray();
+        const bool useView = api == Api::View || (api == Api::Alternating && chunkIndex % 2 == 1);
+        if (useView)
+            parser.feed(copy, viewRecorder);
+        else
+            parser.feed(copy, recorder);
+        copy.fill('\xAA');
+        ++chunkIndex;
+    };
     qsizetype from = 0;
     for (const qsizetype cut : cuts) {
-        parser.feed(QByteArrayView(input).sliced(from, cut - from), recorder);
+        feedChunk(QByteArrayView(input).sliced(from, cut - from));
         from = cut;
     }
-    parser.feed(QByteArrayView(input).sliced(from), recorder);
+    feedChunk(QByteArrayView(input).sliced(from));
     return { recorder.records, parser.lastEventId(), parser.retryHint() };
 }
 
@@ -145,6 +219,8 @@ private slots:
 
     // State and API behaviour outside the table.
     void freshParserState();
+    void viewDataLiesInTheChunk_data();
+    void viewDataLiesInTheChunk();
     void resetForgetsEverything();
     void resetDropsPendingCr();
     void errorLastsOneFeedCall();
@@ -336,6 +412,41 @@ void tst_SseParser::addRuleRows()
     row("U+FEFF at the start of an event type kept", "event: \xef\xbb\xbf\xef\xbb\xbf\ndata: a\n\n",
         { ev("a", "\xef\xbb\xbf\xef\xbb\xbf") });
 
+    // Lengths and bytes that the parser's fast paths treat specially: ids and
+    // types of 8-16 bytes (word compares and copies), longer ones, and lines
+    // over 32 bytes (vector scan) with controls and non-ASCII bytes in them.
+    const QByteArray long40 = "0123456789abcdefghijklmnopqrstuvwxyz-+_.";
+    row("ids of 12 and 40 bytes", "id: 123456789012\ndata: a\n\nid: " + long40 + "\ndata: b\n\n",
+        { ev("a", "message", "123456789012"), ev("b", "message", long40) },
+        QString::fromLatin1(long40));
+    row("ids sharing their first 8 bytes",
+        "id: 12345678a\ndata: a\n\nid: 12345678b\ndata: b\n\n",
+        { ev("a", "message", "12345678a"), ev("b", "message", "12345678b") },
+        QStringLiteral("12345678b"));
+    row("id with NUL among 12 bytes ignored",
+        bytes("id: 1\n\nid: 12345\0"
+              "789012\ndata: a\n\n"),
+        { ev("a", "message", "1") }, QStringLiteral("1"));
+    row("id with NUL after 40 bytes ignored",
+        "id: 1\n\nid: " + long40 + bytes("\0") + "\ndata: a\n\n", { ev("a", "message", "1") },
+        QStringLiteral("1"));
+    row("event types differing in their last byte",
+        "event: telemetry1\ndata: a\n\nevent: telemetry2\ndata: b\n\nevent: telemetry2\n"
+        "data: c\n\n",
+        { ev("a", "telemetry1"), ev("b", "telemetry2"), ev("c", "telemetry2") });
+    row("event types of 5 and 40 bytes", "event: alert\ndata: a\n\nevent: " + long40 + "\ndata: b\n\n",
+        { ev("a", "alert"), ev("b", long40) });
+    row("controls in a long data line kept",
+        "data: " + long40 + "\t\x01\x0b\x0c" + long40 + "\n\n",
+        { ev(long40 + "\t\x01\x0b\x0c" + long40) });
+    row("non-ASCII after 40 bytes of a data line",
+        "data: " + long40 + "\xc3\xa9" + long40 + "\xff\r\n\r\n",
+        { ev(long40 + "\xc3\xa9" + long40 + fffd) });
+    row("CR after 40 bytes of a data line ends it", "data: " + long40 + "\r" + long40 + "\n\n",
+        { ev(long40) });
+    row("long multi-line data event", "data: " + long40 + "\ndata: " + long40 + "\n\n",
+        { ev(long40 + "\n" + long40) });
+
     // The byte order mark.
     row("BOM at the start stripped",
         "\xef\xbb\xbf"
@@ -415,10 +526,13 @@ void tst_SseParser::feedWhole()
     QFETCH(QByteArray, input);
     QFETCH(qlonglong, maxEventSize);
     const Outcome expected = expectedOutcome();
-    const Outcome got = parseWithCuts(input, maxEventSize, {});
-    QCOMPARE(got.records, expected.records);
-    QCOMPARE(got.lastEventId, expected.lastEventId);
-    QCOMPARE(got.retryHint, expected.retryHint);
+    for (const Api api : kAllApis) {
+        const Outcome got = parseWithCuts(input, maxEventSize, {}, api);
+        QVERIFY2(got.records == expected.records,
+            qPrintable(apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
+        QCOMPARE(got.lastEventId, expected.lastEventId);
+        QCOMPARE(got.retryHint, expected.retryHint);
+    }
 }
 
 void tst_SseParser::feedByteByByte()
@@ -428,11 +542,14 @@ void tst_SseParser::feedByteByByte()
     QList<qsizetype> cuts;
     for (qsizetype i = 1; i < input.size(); ++i)
         cuts.append(i);
-    const Outcome got = parseWithCuts(input, maxEventSize, cuts);
     const Outcome expected = expectedOutcome();
-    QCOMPARE(got.records, expected.records);
-    QCOMPARE(got.lastEventId, expected.lastEventId);
-    QCOMPARE(got.retryHint, expected.retryHint);
+    for (const Api api : kAllApis) {
+        const Outcome got = parseWithCuts(input, maxEventSize, cuts, api);
+        QVERIFY2(got.records == expected.records,
+            qPrintable(apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
+        QCOMPARE(got.lastEventId, expected.lastEventId);
+        QCOMPARE(got.retryHint, expected.retryHint);
+    }
 }
 
 void tst_SseParser::feedSplitAtEveryOffset()
@@ -440,9 +557,12 @@ void tst_SseParser::feedSplitAtEveryOffset()
     QFETCH(QByteArray, input);
     QFETCH(qlonglong, maxEventSize);
     const Outcome expected = expectedOutcome();
-    for (qsizetype cut = 0; cut <= input.size(); ++cut) {
-        const Outcome got = parseWithCuts(input, maxEventSize, { cut });
-        QVERIFY2(got == expected, qPrintable(describeCuts({ cut })));
+    for (const Api api : kAllApis) {
+        for (qsizetype cut = 0; cut <= input.size(); ++cut) {
+            const Outcome got = parseWithCuts(input, maxEventSize, { cut }, api);
+            QVERIFY2(got == expected,
+                qPrintable(apiName(api) + QStringLiteral(", ") + describeCuts({ cut })));
+        }
     }
 }
 
@@ -456,8 +576,11 @@ void tst_SseParser::feedSplitAtEveryPairOfOffsets()
     for (qsizetype first = 1; first < input.size(); ++first) {
         for (qsizetype second = first; second < input.size(); ++second) {
             const QList<qsizetype> cuts { first, second };
-            const Outcome got = parseWithCuts(input, maxEventSize, cuts);
-            QVERIFY2(got == expected, qPrintable(describeCuts(cuts)));
+            for (const Api api : kAllApis) {
+                const Outcome got = parseWithCuts(input, maxEventSize, cuts, api);
+                QVERIFY2(got == expected,
+                    qPrintable(apiName(api) + QStringLiteral(", ") + describeCuts(cuts)));
+            }
         }
     }
 }
@@ -476,9 +599,14 @@ void tst_SseParser::feedRandomSplits()
         for (int i = 0; i < count; ++i)
             cuts.append(random.bounded(int(input.size()) + 1));
         std::sort(cuts.begin(), cuts.end());
-        const Outcome got = parseWithCuts(input, maxEventSize, cuts);
-        QVERIFY2(got == expected,
-            qPrintable(QStringLiteral("seed %1, %2").arg(m_seed).arg(describeCuts(cuts))));
+        for (const Api api : kAllApis) {
+            const Outcome got = parseWithCuts(input, maxEventSize, cuts, api);
+            QVERIFY2(got == expected,
+                qPrintable(QStringLiteral("%1, seed %2, %3")
+                               .arg(apiName(api))
+                               .arg(m_seed)
+                               .arg(describeCuts(cuts))));
+        }
     }
 }
 
@@ -508,6 +636,53 @@ void tst_SseParser::listFeedMatchesHandlerFeed()
     QCOMPARE(parser.lastEventId(), expected.lastEventId);
     QCOMPARE(parser.retryHint(), expected.retryHint);
     QCOMPARE(firstHalfFailed || secondHalfFailed, expected.records.contains(tooLargeRecord()));
+}
+
+void tst_SseParser::viewDataLiesInTheChunk_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QList<bool>>("inChunk");
+    QTest::newRow("telemetry-shaped events")
+        << QByteArray("id: 1\nevent: telemetry\ndata: {\"a\":1}\n\n"
+                      "id: 2\nevent: telemetry\ndata: {\"a\":2}\r\n\r\n")
+        << QList<bool> { true, true };
+    QTest::newRow("valid non-ASCII data")
+        << QByteArray("data: \xc3\xa9t\xc3\xa9\n\n") << QList<bool> { true };
+    QTest::newRow("invalid UTF-8 is repaired in a buffer")
+        << QByteArray("data: a\xff\n\ndata: b\n\n") << QList<bool> { false, true };
+    QTest::newRow("multi-line data is joined in a buffer")
+        << QByteArray("data: a\ndata: b\n\ndata: c\n\n") << QList<bool> { false, true };
+}
+
+void tst_SseParser::viewDataLiesInTheChunk()
+{
+    // The view path copies no data when an event's data is one valid line
+    // inside the fed chunk: the view points into the caller's bytes.
+    QFETCH(QByteArray, input);
+    QFETCH(QList<bool>, inChunk);
+    struct Checker final : SseParser::ViewHandler
+    {
+        QByteArrayView chunk;
+        QList<bool> inChunk;
+        QByteArrayList data;
+        void handleEvent(const Sightline::SseEventView &event) override
+        {
+            inChunk.append(event.data.data() >= chunk.data()
+                && event.data.data() + event.data.size() <= chunk.data() + chunk.size());
+            data.append(event.data.toByteArray());
+        }
+    };
+    Checker checker;
+    checker.chunk = input;
+    SseParser parser;
+    parser.feed(input, checker);
+    QCOMPARE(checker.inChunk, inChunk);
+    // The same data as the list API, which copies.
+    QByteArrayList listData;
+    SseParser listParser;
+    for (const SseEvent &event : listParser.feed(input))
+        listData.append(event.data);
+    QCOMPARE(checker.data, listData);
 }
 
 void tst_SseParser::freshParserState()

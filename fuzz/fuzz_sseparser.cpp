@@ -5,7 +5,11 @@
 //  2. whole feed == split feed (cuts chosen by the input) == byte-by-byte feed;
 //  3. with a small size limit (also chosen by the input): whole == split, and no
 //     dispatched event is larger than the limit;
-//  4. every event's data is valid UTF-8 and its type is never empty.
+//  4. every event's data is valid UTF-8 and its type is never empty;
+//  5. the view API (ViewHandler), whole and split, and the Handler and view
+//     APIs alternating chunk by chunk, give the same as the whole feed, with
+//     each chunk overwritten after its feed() call (a view kept too long
+//     shows up as different data).
 // A broken invariant aborts with a message, which libFuzzer records as a crash.
 #include "stream/sseparser.h"
 #include "stream/utf8.h"
@@ -78,16 +82,63 @@ public:
     }
 };
 
-Outcome parse(QByteArrayView input, qsizetype limit, const std::vector<qsizetype> &cuts)
+class ViewRecorder final : public SseParser::ViewHandler
+{
+public:
+    explicit ViewRecorder(std::vector<Record> *records)
+        : m_records(records)
+    {
+    }
+    void handleEvent(const Sightline::SseEventView &event) override
+    {
+        if (!Sightline::Utf8::isValid(event.type) || !Sightline::Utf8::isValid(event.lastEventId))
+            fail("event view type or id is not valid UTF-8");
+        const SseEvent copy = event.toEvent();
+        if (copy.type.toUtf8() != QByteArrayView(event.type) || copy.data != event.data
+            || copy.lastEventId.toUtf8() != QByteArrayView(event.lastEventId))
+            fail("SseEventView::toEvent() differs from the view");
+        m_records->push_back({ 'E', QByteArray(event.type.data(), event.type.size()),
+            event.data.toByteArray(),
+            QByteArray(event.lastEventId.data(), event.lastEventId.size()), 0 });
+    }
+    void handleRetry(qint64 milliseconds) override
+    {
+        m_records->push_back({ 'R', {}, {}, {}, milliseconds });
+    }
+    void handleError(SseParser::Error, const QString &) override
+    {
+        m_records->push_back({ 'X', {}, {}, {}, 0 });
+    }
+
+private:
+    std::vector<Record> *m_records;
+};
+
+enum class Api { Handler, View, Alternating };
+
+Outcome parse(QByteArrayView input, qsizetype limit, const std::vector<qsizetype> &cuts,
+    Api api = Api::Handler)
 {
     SseParser parser(limit);
     Recorder recorder;
+    ViewRecorder viewRecorder(&recorder.records);
+    int index = 0;
+    const auto feedChunk = [&](QByteArrayView chunk) {
+        // A copy that is overwritten after the call: views must not outlive it.
+        QByteArray copy = chunk.toByteArray();
+        if (api == Api::View || (api == Api::Alternating && index % 2 == 1))
+            parser.feed(copy, viewRecorder);
+        else
+            parser.feed(copy, recorder);
+        copy.fill('\xAA');
+        ++index;
+    };
     qsizetype from = 0;
     for (const qsizetype cut : cuts) {
-        parser.feed(input.sliced(from, cut - from), recorder);
+        feedChunk(input.sliced(from, cut - from));
         from = cut;
     }
-    parser.feed(input.sliced(from), recorder);
+    feedChunk(input.sliced(from));
     return { std::move(recorder.records), parser.lastEventId().toUtf8(), parser.retryHint() };
 }
 
@@ -218,9 +269,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
             fail("byte-by-byte feed differs from whole feed");
     }
 
+    if (!(whole == parse(input, kNoLimit, {}, Api::View)))
+        fail("whole feed through the view API differs from the Handler API");
+    if (!(whole == parse(input, kNoLimit, cutsFrom(cutSeed, input.size()), Api::View)))
+        fail("split feed through the view API differs from whole feed");
+    if (!(whole == parse(input, kNoLimit, cutsFrom(cutSeed ^ 0x33, input.size()), Api::Alternating)))
+        fail("split feed alternating Handler and view APIs differs from whole feed");
+
     const Outcome limited = parse(input, smallLimit, {});
     checkEvents(limited, smallLimit);
     if (!(limited == parse(input, smallLimit, cutsFrom(cutSeed ^ 0x5A, input.size()))))
         fail("split feed differs from whole feed under a small size limit");
+    if (!(limited == parse(input, smallLimit, cutsFrom(cutSeed ^ 0x5A, input.size()), Api::View)))
+        fail("split view feed differs from whole feed under a small size limit");
     return 0;
 }

@@ -17,7 +17,6 @@
 #include "ui/logindialog.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QStatusBar>
 #include <QUrlQuery>
 
@@ -119,15 +118,6 @@ QUrl DashboardController::streamUrl(const QUrl &server)
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("types"), QStringLiteral("telemetry,alert,device_status,system"));
     return ApiRequest::endpoint(server, QStringLiteral("/api/v1/telemetry/stream"), query);
-}
-
-int DashboardController::retryAfterSecondsIn(const QString &message)
-{
-    // The server says "try again in N seconds"; AuthClient's own fallback
-    // "try again in N s" (from Retry-After).
-    static const QRegularExpression wait(QStringLiteral("in (\\d+) s"));
-    const QRegularExpressionMatch match = wait.match(message);
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
 }
 
 QString DashboardController::identityKey() const
@@ -258,7 +248,7 @@ void DashboardController::handleSignInFailed(AuthClient::Error error, const QStr
         } else if (shown == SignInError::Other) {
             detail = message;
         }
-        m_dialog->showError(shown, detail, retryAfterSecondsIn(message));
+        m_dialog->showError(shown, detail, m_auth ? m_auth->retryAfterSeconds() : 0);
     }
     updateStatus();
 }

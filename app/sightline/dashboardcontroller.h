@@ -68,8 +68,6 @@ public:
     EventRouter *eventRouter() const { return m_router; }
 
     static QUrl streamUrl(const QUrl &server);
-    // The wait in seconds named in a too_many_attempts message, 0 if none.
-    static int retryAfterSecondsIn(const QString &message);
 
 public slots:
     void openSignInDialog();

@@ -2,12 +2,17 @@
 
 #include "auth/logging.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRegularExpression>
+
+#include <algorithm>
+#include <limits>
 
 namespace Sightline {
 
@@ -18,7 +23,28 @@ struct Outcome
     AuthClient::Error error = AuthClient::Error::None;
     QString message;
     QJsonObject body;
+    int retryAfterSeconds = 0;
 };
+
+// RFC 9110 10.2.3: Retry-After is delay-seconds or an HTTP-date.
+int parseRetryAfter(const QByteArray &value)
+{
+    const QByteArray trimmed = value.trimmed();
+    if (trimmed.isEmpty())
+        return 0;
+    bool ok = false;
+    const qint64 seconds = trimmed.toLongLong(&ok);
+    if (ok)
+        return int(std::clamp<qint64>(seconds, 0, std::numeric_limits<int>::max()));
+    // The IMF-fixdate form, "Sun, 06 Nov 1994 08:49:37 GMT" (always GMT).
+    QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(trimmed),
+                                             QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    if (!when.isValid())
+        return 0;
+    when.setTimeSpec(Qt::UTC);
+    return int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().secsTo(when), 0,
+                                  std::numeric_limits<int>::max()));
+}
 
 // Maps one finished reply to an Error and a sentence a person can act on.
 Outcome readOutcome(QNetworkReply *reply)
@@ -48,10 +74,10 @@ Outcome readOutcome(QNetworkReply *reply)
         outcome.error = AuthClient::Error::InvalidRefreshToken;
     else if (status == 429) {
         outcome.error = AuthClient::Error::TooManyAttempts;
-        const QByteArray retryAfter = reply->rawHeader("Retry-After");
-        if (serverMessage.isEmpty() && !retryAfter.isEmpty())
+        outcome.retryAfterSeconds = parseRetryAfter(reply->rawHeader("Retry-After"));
+        if (serverMessage.isEmpty() && outcome.retryAfterSeconds > 0)
             outcome.message = QStringLiteral("too many attempts; try again in %1 s")
-                                  .arg(QString::fromLatin1(retryAfter));
+                                  .arg(outcome.retryAfterSeconds);
     } else if (status >= 500)
         outcome.error = AuthClient::Error::ServerError;
     else
@@ -113,6 +139,7 @@ void AuthClient::logout(const QString &accessToken)
     QNetworkReply *reply = post(QStringLiteral("/api/v1/auth/logout"), QByteArray(), accessToken);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         const Outcome outcome = readOutcome(reply);
+        m_retryAfterSeconds = outcome.retryAfterSeconds;
         if (outcome.error == Error::None) {
             emit loggedOut();
         } else {
@@ -125,6 +152,7 @@ void AuthClient::logout(const QString &accessToken)
 void AuthClient::handleTokenReply(QNetworkReply *reply, bool isLogin)
 {
     Outcome outcome = readOutcome(reply);
+    m_retryAfterSeconds = outcome.retryAfterSeconds;
     TokenPair tokens;
     if (outcome.error == Error::None) {
         tokens.accessToken = outcome.body.value(QLatin1String("access_token")).toString();

@@ -29,7 +29,7 @@ public:
     enum class Error {
         None,
         InvalidCredentials, // 401 invalid_credentials
-        TooManyAttempts, // 429 too_many_attempts (the message says how long to wait)
+        TooManyAttempts, // 429 too_many_attempts: wait retryAfterSeconds()
         InvalidRefreshToken, // 401 invalid_refresh_token
         RefreshReused, // 401 refresh_reused: the whole family is revoked
         Rejected, // any other 4xx
@@ -52,6 +52,12 @@ public:
 
     // Errors that may go away by themselves (try again later) as opposed to
     // answers that will not change.
+    // The Retry-After of the latest finished call (a 429 too_many_attempts),
+    // in seconds; 0 when that answer had none.
+    // Read it in a slot of the *Failed signal (Session relays them
+    // synchronously) rather than parsing the message text.
+    int retryAfterSeconds() const { return m_retryAfterSeconds; }
+
     static bool isTransient(Error error)
     {
         return error == Error::ServerError || error == Error::NetworkError
@@ -72,6 +78,7 @@ private:
 
     QNetworkAccessManager *m_network; // not owned
     QUrl m_server;
+    int m_retryAfterSeconds = 0;
 };
 
 } // namespace Sightline

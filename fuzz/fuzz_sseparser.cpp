@@ -97,9 +97,9 @@ public:
         if (copy.type.toUtf8() != QByteArrayView(event.type) || copy.data != event.data
             || copy.lastEventId.toUtf8() != QByteArrayView(event.lastEventId))
             fail("SseEventView::toEvent() differs from the view");
-        m_records->push_back({ 'E', QByteArray(event.type.data(), event.type.size()),
-            event.data.toByteArray(),
-            QByteArray(event.lastEventId.data(), event.lastEventId.size()), 0 });
+        m_records->push_back(
+            { 'E', QByteArray(event.type.data(), event.type.size()), event.data.toByteArray(),
+                QByteArray(event.lastEventId.data(), event.lastEventId.size()), 0 });
     }
     void handleRetry(qint64 milliseconds) override
     {
@@ -273,7 +273,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size)
         fail("whole feed through the view API differs from the Handler API");
     if (!(whole == parse(input, kNoLimit, cutsFrom(cutSeed, input.size()), Api::View)))
         fail("split feed through the view API differs from whole feed");
-    if (!(whole == parse(input, kNoLimit, cutsFrom(cutSeed ^ 0x33, input.size()), Api::Alternating)))
+    if (!(whole
+            == parse(input, kNoLimit, cutsFrom(cutSeed ^ 0x33, input.size()), Api::Alternating)))
         fail("split feed alternating Handler and view APIs differs from whole feed");
 
     const Outcome limited = parse(input, smallLimit, {});

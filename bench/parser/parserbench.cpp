@@ -9,9 +9,9 @@
 // Each input is fed to one SseParser in chunks of --chunk bytes (default
 // 64 KiB, like socket reads), through one of the parser's three APIs (--api):
 // the list-returning feed() that StreamClient uses, the Handler (one SseEvent
-// at a time) or the ViewHandler (one SseEventView at a time, no copies). Reported: the median of --repeat runs, MB/s (10^6 bytes
-// of input per second) and events/s, from the CPU time of the parsing thread
-// (the reference machine is shared, so wall time is printed but noisy).
+// at a time) or the ViewHandler (one SseEventView at a time, no copies). Reported: the median of
+// --repeat runs, MB/s (10^6 bytes of input per second) and events/s, from the CPU time of the
+// parsing thread (the reference machine is shared, so wall time is printed but noisy).
 #include "stream/sseparser.h"
 
 #include <QByteArray>

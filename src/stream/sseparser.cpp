@@ -554,7 +554,8 @@ void SseParser::consume(const char *p, const char *const end, ViewHandler &handl
     }
 }
 
-void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler)
+void SseParser::processLine(
+    QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // 9.2.6: a blank line dispatches the event.
     if (line.isEmpty()) {
@@ -608,7 +609,8 @@ void SseParser::processLine(QByteArrayView line, bool nonAscii, QByteArray *owne
     }
 }
 
-void SseParser::appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler)
+void SseParser::appendData(
+    QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // The data buffer is kept without its final LF: an LF goes in *between*
     // values, which is the same as the spec's "append value, append LF" and

@@ -34,8 +34,8 @@ namespace Sightline {
 // Handler::handleError and error()), discards the event under construction
 // (its data and event type) and the rest of the overflowing line, skips every
 // following line up to and including the next blank line without
-// interpreting it, and resumes normal parsing after that blank line. The blank line that ends the skipped part behaves
-// like one ending an event with no data: an `id:` seen before the overflow
+// interpreting it, and resumes normal parsing after that blank line. The blank line that ends the
+// skipped part behaves like one ending an event with no data: an `id:` seen before the overflow
 // still becomes lastEventId(), nothing is dispatched. Memory therefore stays
 // below about twice the limit whatever the input.
 class SseParser

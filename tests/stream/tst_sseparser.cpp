@@ -419,8 +419,7 @@ void tst_SseParser::addRuleRows()
     row("ids of 12 and 40 bytes", "id: 123456789012\ndata: a\n\nid: " + long40 + "\ndata: b\n\n",
         { ev("a", "message", "123456789012"), ev("b", "message", long40) },
         QString::fromLatin1(long40));
-    row("ids sharing their first 8 bytes",
-        "id: 12345678a\ndata: a\n\nid: 12345678b\ndata: b\n\n",
+    row("ids sharing their first 8 bytes", "id: 12345678a\ndata: a\n\nid: 12345678b\ndata: b\n\n",
         { ev("a", "message", "12345678a"), ev("b", "message", "12345678b") },
         QStringLiteral("12345678b"));
     row("id with NUL among 12 bytes ignored",
@@ -434,10 +433,10 @@ void tst_SseParser::addRuleRows()
         "event: telemetry1\ndata: a\n\nevent: telemetry2\ndata: b\n\nevent: telemetry2\n"
         "data: c\n\n",
         { ev("a", "telemetry1"), ev("b", "telemetry2"), ev("c", "telemetry2") });
-    row("event types of 5 and 40 bytes", "event: alert\ndata: a\n\nevent: " + long40 + "\ndata: b\n\n",
+    row("event types of 5 and 40 bytes",
+        "event: alert\ndata: a\n\nevent: " + long40 + "\ndata: b\n\n",
         { ev("a", "alert"), ev("b", long40) });
-    row("controls in a long data line kept",
-        "data: " + long40 + "\t\x01\x0b\x0c" + long40 + "\n\n",
+    row("controls in a long data line kept", "data: " + long40 + "\t\x01\x0b\x0c" + long40 + "\n\n",
         { ev(long40 + "\t\x01\x0b\x0c" + long40) });
     row("non-ASCII after 40 bytes of a data line",
         "data: " + long40 + "\xc3\xa9" + long40 + "\xff\r\n\r\n",
@@ -529,7 +528,8 @@ void tst_SseParser::feedWhole()
     for (const Api api : kAllApis) {
         const Outcome got = parseWithCuts(input, maxEventSize, {}, api);
         QVERIFY2(got.records == expected.records,
-            qPrintable(apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
+            qPrintable(
+                apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
         QCOMPARE(got.lastEventId, expected.lastEventId);
         QCOMPARE(got.retryHint, expected.retryHint);
     }
@@ -546,7 +546,8 @@ void tst_SseParser::feedByteByByte()
     for (const Api api : kAllApis) {
         const Outcome got = parseWithCuts(input, maxEventSize, cuts, api);
         QVERIFY2(got.records == expected.records,
-            qPrintable(apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
+            qPrintable(
+                apiName(api) + QStringLiteral(": ") + got.records.join(QLatin1String("; "))));
         QCOMPARE(got.lastEventId, expected.lastEventId);
         QCOMPARE(got.retryHint, expected.retryHint);
     }

@@ -1,5 +1,6 @@
 #include "dashboardcontroller.h"
 
+#include "alertsloader.h"
 #include "apirequest.h"
 #include "devicedirectory.h"
 #include "eventrouter.h"
@@ -54,6 +55,7 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     , m_memoryStore(new TokenStore(TokenStore::Backend::MemoryOnly, this))
     , m_stream(new StreamClient(&m_network, this))
     , m_history(new HistoryLoader(&m_network, this))
+    , m_alertsLoader(new AlertsLoader(&m_network, this))
     , m_directory(new DeviceDirectory(&m_network, this))
     , m_router(new EventRouter({models.series, models.devices, models.alerts, models.latest}, this))
 {
@@ -63,6 +65,7 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     const auto token = [this] { return m_session ? m_session->accessToken() : QString(); };
     m_stream->setTokenSource(token);
     m_history->setTokenSource(token);
+    m_alertsLoader->setTokenSource(token);
     m_directory->setTokenSource(token);
     if (options.silenceTimeoutMs > 0)
         m_stream->setSilenceTimeout(options.silenceTimeoutMs);
@@ -86,6 +89,16 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
         if (status == 401 && m_session)
             m_session->refreshNow();
     });
+    connect(m_alertsLoader, &AlertsLoader::loaded, this, [this](const QList<AlertsLoader::FiringAlert> &alerts) {
+        m_alertsLoaded = true;
+        for (const AlertsLoader::FiringAlert &item : alerts)
+            m_models.alerts->applyAlert(item.alert, item.eventId);
+    });
+    connect(m_alertsLoader, &AlertsLoader::failed, this, [this](const QString &reason, int status) {
+        showMessage(tr("Could not load the firing alerts: %1").arg(reason));
+        if (status == 401 && m_session)
+            m_session->refreshNow(); // loaded again at the next token
+    });
     connect(m_history, &HistoryLoader::pendingCountChanged, m_window, &MainWindow::setHistoryLoading);
 
     connect(m_window, &MainWindow::retryRequested, this, &DashboardController::retryNow);
@@ -108,6 +121,7 @@ DashboardController::~DashboardController()
     // Their replies belong to m_network, which goes before the children.
     delete m_stream;
     delete m_history;
+    delete m_alertsLoader;
     delete m_directory;
     delete m_session;
     delete m_auth;
@@ -219,8 +233,11 @@ void DashboardController::handleSignedIn()
     m_directory->setServer(m_server);
     m_history->setServer(m_server);
     m_stream->setUrl(streamUrl(m_server));
+    m_alertsLoader->setServer(m_server);
     if (!m_devicesLoaded)
         m_directory->load();
+    if (!m_alertsLoaded && !m_alertsLoader->isLoading())
+        m_alertsLoader->load();
     startOrResumeStream();
     updateStatus();
     emit signedIn();
@@ -260,6 +277,8 @@ void DashboardController::handleAccessTokenChanged()
     m_stream->resumeAfterTokenRefresh();
     if (!m_devicesLoaded && !m_directory->isLoading())
         m_directory->load();
+    if (!m_alertsLoaded && !m_alertsLoader->isLoading())
+        m_alertsLoader->load();
     loadHistoryFor(m_models.devices->checkedDevices());
 }
 
@@ -367,6 +386,8 @@ void DashboardController::resetData()
     m_directory->cancel();
     m_historySince.clear();
     m_devicesLoaded = false;
+    m_alertsLoader->cancel();
+    m_alertsLoaded = false;
     m_wasLive = false;
     m_models.series->clear();
     m_models.latest->clear();

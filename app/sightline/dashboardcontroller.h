@@ -20,6 +20,7 @@ namespace Sightline {
 class DeviceDirectory;
 class EventRouter;
 class HistoryLoader;
+class AlertsLoader;
 class Session;
 class StreamClient;
 class TokenStore;
@@ -115,6 +116,7 @@ private:
     Session *m_session = nullptr;
     StreamClient *m_stream = nullptr;
     HistoryLoader *m_history = nullptr;
+    AlertsLoader *m_alertsLoader = nullptr; // the firing alerts at sign-in
     DeviceDirectory *m_directory = nullptr;
     EventRouter *m_router = nullptr;
     QPointer<LoginDialog> m_dialog;
@@ -126,6 +128,7 @@ private:
     SignInSource m_signInSource = SignInSource::Dialog;
     ConnectionStatus m_status;
     bool m_devicesLoaded = false;
+    bool m_alertsLoaded = false;
     bool m_wasLive = false;       // the stream has been live for this identity
     bool m_autoChecked = false;
     QHash<QString, qint64> m_historySince; // device → since of its loaded (or loading) history

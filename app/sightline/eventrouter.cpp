@@ -64,7 +64,7 @@ bool EventRouter::route(const SseEvent &event)
             return reject(event, alert.error());
         if (alert.value().tsMs == 0)
             alert.value().tsMs = e.tsMs;
-        m_models.alerts->applyAlert(alert.value());
+        m_models.alerts->applyAlert(alert.value(), e.id);
         break;
     }
     case EventType::DeviceStatus: {

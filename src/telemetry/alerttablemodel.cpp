@@ -91,6 +91,20 @@ void AlertTableModel::applyAlert(const AlertEvent &alert)
     Q_EMIT countsChanged();
 }
 
+bool AlertTableModel::applyAlert(const AlertEvent &alert, const QString &eventId)
+{
+    if (!eventId.isEmpty()) {
+        if (m_appliedIds.contains(eventId))
+            return false;
+        m_appliedIds.insert(eventId);
+        m_appliedOrder.append(eventId);
+        if (m_appliedOrder.size() > kRememberedIds)
+            m_appliedIds.remove(m_appliedOrder.takeFirst());
+    }
+    applyAlert(alert);
+    return true;
+}
+
 bool AlertTableModel::acknowledge(int row)
 {
     if (row < 0 || row >= m_rows.size())
@@ -116,6 +130,8 @@ void AlertTableModel::clear()
 {
     beginResetModel();
     m_rows.clear();
+    m_appliedIds.clear();
+    m_appliedOrder.clear();
     endResetModel();
     Q_EMIT countsChanged();
 }

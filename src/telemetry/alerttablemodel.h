@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QList>
+#include <QSet>
 
 namespace Sightline {
 
@@ -33,6 +34,10 @@ public:
     ~AlertTableModel() override;
 
     void applyAlert(const AlertEvent &alert);
+    // The same for an event with the server's event id: an id applied before
+    // is ignored (returns false), so alerts loaded at sign-in and the same
+    // events arriving on the stream make one row. An empty id always applies.
+    bool applyAlert(const AlertEvent &alert, const QString &eventId);
     // Marks the row acknowledged; false for a bad row.
     bool acknowledge(int row);
     void acknowledgeAll();
@@ -72,6 +77,10 @@ private:
     Clock m_clock;
     QList<Row> m_rows;
     int m_maxRows = 1000;
+    // Event ids applied so far, oldest first, bounded by kRememberedIds.
+    QSet<QString> m_appliedIds;
+    QList<QString> m_appliedOrder;
+    static constexpr int kRememberedIds = 4096;
 };
 
 } // namespace Sightline

@@ -55,6 +55,7 @@ const QString kAccount = QStringLiteral("acme");
 const QString kSite = QStringLiteral("north");
 const QString kField = QStringLiteral("gpu_temp_c");
 const QByteArray kPassword = "secret";
+constexpr double kAlertThreshold = 1000; // of kField; post() stays far below
 
 // The app's dashboard: models, window and controller, as main.cpp builds them.
 struct Dashboard
@@ -210,6 +211,7 @@ private slots:
     void serverRestartLosesNothing();
     void revokedSessionExpiresAndSigningInAgainResumes();
     void signOutForgetsTheRememberedSignIn();
+    void firingAlertsShowAtSignIn();
 
 private:
     DashboardOptions optionsFor(const QUrl &server, const QString &username, const QString &password,
@@ -219,6 +221,10 @@ private:
     // Posts points of deviceId with device times base + i s for i in
     // [first, last) and seq i + 1; value = i. Returns what was posted.
     QList<TelemetryData> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last);
+    // Posts one point of kField = value at tsMs; false if refused.
+    bool postValue(RealServer &server, const QString &deviceId, qint64 tsMs, qint64 seq, double value);
+    // The alerts the server lists for deviceId (GET /api/v1/alerts as alice).
+    QJsonArray serverAlertsOf(RealServer &server, const QString &deviceId);
     static void compareSamples(const QList<Sample> &samples, const QList<TelemetryData> &posted);
 
     std::unique_ptr<RealServer> m_server;
@@ -228,8 +234,18 @@ private:
 void tst_DashboardController::initTestCase()
 {
     qunsetenv("SIGHTLINE_PASSWORD");
+    // The rule fires only for the values firingAlertsShowAtSignIn posts.
+    const QJsonObject rule{{QStringLiteral("id"), QStringLiteral("melting")},
+                           {QStringLiteral("field"), kField},
+                           {QStringLiteral("op"), QStringLiteral(">")},
+                           {QStringLiteral("value"), kAlertThreshold},
+                           {QStringLiteral("severity"), QStringLiteral("critical")},
+                           {QStringLiteral("device"), QStringLiteral("*")},
+                           {QStringLiteral("holdSeconds"), 0},
+                           {QStringLiteral("message"), QStringLiteral("GPU melting")}};
     m_server = std::make_unique<RealServer>(QJsonObject{{QStringLiteral("heartbeatSeconds"), 1},
-                                                        {QStringLiteral("loginMaxFailuresPerUser"), 2}});
+                                                        {QStringLiteral("loginMaxFailuresPerUser"), 2},
+                                                        {QStringLiteral("alertRules"), QJsonArray{rule}}});
     QVERIFY2(m_server->addUser(QStringLiteral("alice"), kPassword), qPrintable(m_server->errorString()));
     QVERIFY2(m_server->addUser(QStringLiteral("bob"), "right"), qPrintable(m_server->errorString()));
     QVERIFY2(m_server->addUser(QStringLiteral("carol"), "right"), qPrintable(m_server->errorString()));
@@ -525,6 +541,77 @@ void tst_DashboardController::signOutForgetsTheRememberedSignIn()
     QCOMPARE(dashboard.series.pointCount(device), 0); // nothing of the old session stays on screen
     QVERIFY(dialog->isVisible());
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.storedRefreshToken(), QString(), kTimeoutMs);
+}
+
+bool tst_DashboardController::postValue(RealServer &server, const QString &deviceId, qint64 tsMs, qint64 seq,
+                                        double value)
+{
+    TelemetryData point;
+    point.deviceId = deviceId;
+    point.tsMs = tsMs;
+    point.seq = seq;
+    point.fields.insert(kField, value);
+    HttpClient http;
+    const auto response = http.post(server.url(QStringLiteral("/api/v1/telemetry")),
+                                    QJsonDocument(QJsonArray{point.toJson()}).toJson(QJsonDocument::Compact),
+                                    {{"x-api-key", server.keyOf(deviceId)}});
+    return response.status == 202;
+}
+
+QJsonArray tst_DashboardController::serverAlertsOf(RealServer &server, const QString &deviceId)
+{
+    HttpClient http;
+    const auto login = http.post(server.url(QStringLiteral("/api/v1/auth/login")),
+                                 QJsonDocument(QJsonObject{{QStringLiteral("username"), QStringLiteral("alice")},
+                                                           {QStringLiteral("password"), QString::fromLatin1(kPassword)}})
+                                     .toJson(QJsonDocument::Compact),
+                                 {{"Content-Type", "application/json"}});
+    const QByteArray token = login.json().value(QStringLiteral("access_token")).toString().toUtf8();
+    const auto answer = http.get(server.url(QStringLiteral("/api/v1/alerts")), {{"Authorization", "Bearer " + token}});
+    QJsonArray result;
+    const QJsonArray all = answer.json().value(QStringLiteral("alerts")).toArray();
+    for (const QJsonValue &alert : all)
+        if (alert.toObject().value(QStringLiteral("deviceId")).toString() == deviceId)
+            result.append(alert);
+    return result;
+}
+
+void tst_DashboardController::firingAlertsShowAtSignIn()
+{
+    // Issue 6: an alert that fired before the dashboard signed in shows in
+    // the table (GET /api/v1/alerts); one that fired and resolved does not;
+    // the stream's later events for it update the same row.
+    const QString firing = newDevice(*m_server);
+    const QString resolved = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 20000;
+    QVERIFY(postValue(*m_server, firing, base, 1, kAlertThreshold + 50));
+    QVERIFY(postValue(*m_server, resolved, base, 1, kAlertThreshold + 50));
+    QVERIFY(postValue(*m_server, resolved, base + 1000, 2, 0));
+    QTRY_COMPARE_WITH_TIMEOUT(serverAlertsOf(*m_server, firing).size(), 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(serverAlertsOf(*m_server, resolved).size(), 2, kTimeoutMs);
+
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {firing}));
+    const auto rowsOf = [&dashboard](const QString &deviceId) {
+        QList<AlertEvent> rows;
+        for (int row = 0; row < dashboard.alerts.rowCount(); ++row)
+            if (dashboard.alerts.alertAt(row).deviceId == deviceId)
+                rows.append(dashboard.alerts.alertAt(row));
+        return rows;
+    };
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(rowsOf(firing).size(), 1, kTimeoutMs);
+    QCOMPARE(rowsOf(firing).first().state, AlertEvent::State::Firing);
+    QCOMPARE(rowsOf(firing).first().ruleId, QStringLiteral("melting"));
+    QCOMPARE(rowsOf(firing).first().value, kAlertThreshold + 50);
+    QCOMPARE(rowsOf(resolved).size(), 0);
+
+    // Back to normal: the stream's resolved closes the loaded row.
+    QVERIFY(postValue(*m_server, firing, base + 1000, 2, 0));
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.alerts.firingCount(), 0, kTimeoutMs);
+    QCOMPARE(rowsOf(firing).size(), 1);
+    QCOMPARE(rowsOf(firing).first().state, AlertEvent::State::Resolved);
+    QCOMPARE(dashboard.controller.eventRouter()->rejectedCount(), 0);
 }
 
 QTEST_MAIN(tst_DashboardController)

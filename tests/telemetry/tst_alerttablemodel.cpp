@@ -37,6 +37,8 @@ private Q_SLOTS:
     void criticalNotification();
     void acknowledge();
     void rowLimitDropsResolvedFirst();
+    void sameEventIdAppliesOnce_data();
+    void sameEventIdAppliesOnce();
 };
 
 void tst_AlertTableModel::transitions_data()
@@ -137,6 +139,49 @@ void tst_AlertTableModel::rowLimitDropsResolvedFirst()
     QCOMPARE(model.rowCount(), 3);
     QCOMPARE(model.firingCount(), 3);
     QCOMPARE(model.index(2, 0).data(AlertTableModel::RuleIdRole).toString(), QStringLiteral("old-firing"));
+}
+
+void tst_AlertTableModel::sameEventIdAppliesOnce_data()
+{
+    // Each step: "<id>:F" fires, "<id>:R" resolves (device d1, rule a); an
+    // empty id is an alert without one.
+    QTest::addColumn<QStringList>("steps");
+    QTest::addColumn<int>("applied");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("firing");
+    QTest::newRow("loaded at sign-in and again on the stream")
+        << QStringList{QStringLiteral("7:F"), QStringLiteral("7:F")} << 1 << 1 << 1;
+    QTest::newRow("resolved on the stream, then the loaded firing again")
+        << QStringList{QStringLiteral("7:F"), QStringLiteral("9:R"), QStringLiteral("7:F")} << 2 << 1 << 0;
+    QTest::newRow("new ids each apply")
+        << QStringList{QStringLiteral("7:F"), QStringLiteral("9:R"), QStringLiteral("11:F")} << 3 << 2 << 1;
+    QTest::newRow("no id always applies")
+        << QStringList{QStringLiteral(":F"), QStringLiteral(":R"), QStringLiteral(":F")} << 3 << 2 << 1;
+}
+
+void tst_AlertTableModel::sameEventIdAppliesOnce()
+{
+    QFETCH(QStringList, steps);
+    QFETCH(int, applied);
+    QFETCH(int, rows);
+    QFETCH(int, firing);
+    AlertTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    int appliedCount = 0;
+    qint64 ts = kT0;
+    for (const QString &step : steps) {
+        const QString id = step.section(QLatin1Char(':'), 0, 0);
+        const bool fires = step.section(QLatin1Char(':'), 1) == QLatin1String("F");
+        if (model.applyAlert(alert("d1", "a", Severity::Warning, fires, ts += 1000), id))
+            ++appliedCount;
+    }
+    QCOMPARE(appliedCount, applied);
+    QCOMPARE(model.rowCount(), rows);
+    QCOMPARE(model.firingCount(), firing);
+    // clear() forgets the ids: a new session shows the same alert again.
+    model.clear();
+    QVERIFY(model.applyAlert(alert("d1", "a", Severity::Warning, true, ts + 1000), QStringLiteral("7")));
+    QCOMPARE(model.rowCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_AlertTableModel)

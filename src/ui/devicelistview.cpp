@@ -64,8 +64,20 @@ public:
         painter->drawEllipse(dot);
         const bool selected = option.state & QStyle::State_Selected;
         painter->setPen(option.palette.color(selected ? QPalette::HighlightedText : QPalette::Text));
-        painter->drawText(option.rect.adjusted(d + 12, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
+        const QRect textRect = option.rect.adjusted(d + 12, 0, -2, 0);
+        painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
+                          option.fontMetrics.elidedText(text, Qt::ElideRight, textRect.width()));
         painter->restore();
+    }
+
+    // Room for the dot painted before the word, so ResizeToContents fits
+    // the whole word ("Not connected", not "Not connect").
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        if (!index.data(DeviceListModel::IsSiteRole).toBool())
+            size.rwidth() += option.fontMetrics.height() / 2 + 14;
+        return size;
     }
 };
 

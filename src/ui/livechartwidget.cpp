@@ -215,6 +215,26 @@ void LiveChartWidget::setDevices(const QStringList &deviceIds)
 
 void LiveChartWidget::setField(const QString &field)
 {
+    m_chosenField = field;
+    showField(field);
+}
+
+QString LiveChartWidget::defaultField(const QStringList &fields)
+{
+    // Issue 6: a temperature says most about a Jetson at a glance; the
+    // alphabetical first ("CPU0 util") says little.
+    static const QStringList preferred{QStringLiteral("gpu_temp_c"), QStringLiteral("cpu_temp_c"),
+                                       QStringLiteral("cpu_util_pct")};
+    for (const QString &field : preferred)
+        if (fields.contains(field))
+            return field;
+    if (fields.isEmpty())
+        return QString();
+    return *std::min_element(fields.cbegin(), fields.cend());
+}
+
+void LiveChartWidget::showField(const QString &field)
+{
     if (field == m_field)
         return;
     m_field = field;
@@ -501,10 +521,12 @@ void LiveChartWidget::updateFieldChoices()
     m_fieldPicker->setEnabled(!fields.isEmpty());
     if (fields.isEmpty())
         return;
-    if (m_field.isEmpty() || !fields.contains(m_field)) {
-        // Keep a field chosen earlier (settings) once a device reports it.
-        setField(fields.constFirst());
-    }
+    // A chosen field (also one from settings) wins once a device reports
+    // it; until then the default, which is kept while it stays reported.
+    if (!m_chosenField.isEmpty() && fields.contains(m_chosenField))
+        showField(m_chosenField);
+    else if (m_field.isEmpty() || !fields.contains(m_field))
+        showField(defaultField(fields));
     m_fieldPicker->setCurrentIndex(m_fieldPicker->findData(m_field));
 }
 

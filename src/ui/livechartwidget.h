@@ -51,8 +51,16 @@ public:
 
     void setDevices(const QStringList &deviceIds);
     QStringList devices() const { return m_devices; }
+    // Shows field and remembers it as the user's choice (the picker calls
+    // it too): it stays chosen while devices come and go.
     void setField(const QString &field);
     QString field() const { return m_field; }
+    // The field the user (or restored settings) picked; empty while the
+    // chart shows its default. Only this is worth saving.
+    QString chosenField() const { return m_chosenField; }
+    // The field shown when none was chosen: the first of gpu_temp_c,
+    // cpu_temp_c, cpu_util_pct the devices report, else the first by name.
+    static QString defaultField(const QStringList &fields);
     void setWindowMinutes(int minutes);
     int windowMinutes() const { return m_windowMinutes; }
     void setPaused(bool paused);
@@ -108,6 +116,7 @@ private:
     void renderFrame();
     void handlePointsAdded(const QString &deviceId);
     void updateFieldChoices();
+    void showField(const QString &field);
     void updateControls();
     void applyPalette();
     void zoomAround(qint64 centerMs, double factor);
@@ -133,6 +142,7 @@ private:
     QMap<QString, QList<QLineSeries *>> m_series; // device -> one series per contiguous run
     QStringList m_devices;
     QString m_field;
+    QString m_chosenField;
     int m_windowMinutes = 5;
     bool m_paused = false;
     bool m_following = true;

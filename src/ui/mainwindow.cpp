@@ -267,7 +267,11 @@ void MainWindow::saveSettings(QSettings &settings) const
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
     settings.setValue(kRightSplitterKey, m_rightSplitter->saveState());
     settings.setValue(kDevicesKey, m_models.devices->checkedDevices());
-    settings.setValue(kFieldKey, m_chart->field());
+    // Only a field the user picked: the default may change with the devices.
+    if (m_chart->chosenField().isEmpty())
+        settings.remove(kFieldKey);
+    else
+        settings.setValue(kFieldKey, m_chart->chosenField());
     settings.setValue(kWindowMinutesKey, m_chart->windowMinutes());
 }
 

@@ -68,6 +68,9 @@ private Q_SLOTS:
     void csvExport();
     void pngExport();
     void valueUnderCursor();
+    void defaultField_data();
+    void defaultField();
+    void chosenFieldWinsOverTheDefault();
 
 private:
     void feed(const QString &device, int first, int last, double base = 40);
@@ -463,6 +466,59 @@ void tst_LiveChartWidget::valueUnderCursor()
     QTest::mouseMove(view->viewport(), QPoint(x, int(m_chart->chart()->plotArea().center().y())));
     QTRY_VERIFY_WITH_TIMEOUT(!view->cursorReadout().isEmpty(), kFrameTimeoutMs);
     QVERIFY2(view->cursorReadout().contains(QStringLiteral("d1  90°C")), qPrintable(view->cursorReadout()));
+}
+
+void tst_LiveChartWidget::defaultField_data()
+{
+    QTest::addColumn<QStringList>("reported"); // fields of d1's point
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("GPU temperature first")
+        << QStringList{QStringLiteral("cpu0_util_pct"), QStringLiteral("cpu_temp_c"), QStringLiteral("gpu_temp_c")}
+        << QStringLiteral("gpu_temp_c");
+    QTest::newRow("else CPU temperature")
+        << QStringList{QStringLiteral("cpu0_util_pct"), QStringLiteral("cpu_util_pct"), QStringLiteral("cpu_temp_c")}
+        << QStringLiteral("cpu_temp_c");
+    QTest::newRow("else CPU utilisation")
+        << QStringList{QStringLiteral("cpu0_util_pct"), QStringLiteral("cpu_util_pct"), QStringLiteral("power_mw")}
+        << QStringLiteral("cpu_util_pct");
+    QTest::newRow("else the first by name")
+        << QStringList{QStringLiteral("power_mw"), QStringLiteral("fan_pwm"), QStringLiteral("ram_used_mb")}
+        << QStringLiteral("fan_pwm");
+}
+
+void tst_LiveChartWidget::defaultField()
+{
+    QFETCH(QStringList, reported);
+    QFETCH(QString, shown);
+    QCOMPARE(LiveChartWidget::defaultField(reported), shown);
+    TelemetryData p;
+    p.deviceId = QStringLiteral("d1");
+    p.tsMs = m_t0;
+    for (const QString &field : std::as_const(reported))
+        p.fields.insert(field, 1);
+    m_chart->setDevices({QStringLiteral("d1")});
+    m_store->addPoint(p);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chart->field(), shown, kFrameTimeoutMs);
+    QCOMPARE(m_chart->chosenField(), QString()); // a default is not a choice
+}
+
+void tst_LiveChartWidget::chosenFieldWinsOverTheDefault()
+{
+    // A choice restored from settings before any device reports it.
+    m_chart->setField(QStringLiteral("power_mw"));
+    m_chart->setDevices({QStringLiteral("d1"), QStringLiteral("d2")});
+    TelemetryData p;
+    p.deviceId = QStringLiteral("d1");
+    p.tsMs = m_t0;
+    p.fields.insert(QStringLiteral("gpu_temp_c"), 50);
+    m_store->addPoint(p);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chart->field(), QStringLiteral("gpu_temp_c"), kFrameTimeoutMs);
+    QCOMPARE(m_chart->chosenField(), QStringLiteral("power_mw"));
+    // The chosen field shows once a device reports it.
+    p.deviceId = QStringLiteral("d2");
+    p.fields.insert(QStringLiteral("power_mw"), 5000);
+    m_store->addPoint(p);
+    QTRY_COMPARE_WITH_TIMEOUT(m_chart->field(), QStringLiteral("power_mw"), kFrameTimeoutMs);
 }
 
 QTEST_MAIN(tst_LiveChartWidget)

@@ -283,6 +283,17 @@ void tst_MainWindow::settingsRoundTripWithoutSecrets()
     QCOMPARE(f.devices.checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("jetson-03")}));
     QVERIFY(!selected.isEmpty());
     QCOMPARE(window.chart()->field(), QStringLiteral("power_mw"));
+
+    // A default field is not saved: the next start picks its default again.
+    Fixture other;
+    fillSampleData(other, QDateTime::currentMSecsSinceEpoch());
+    MainWindow fresh(other.models());
+    other.devices.setCheckedDevices({QStringLiteral("jetson-01")});
+    QTRY_COMPARE_WITH_TIMEOUT(fresh.chart()->field(), QStringLiteral("gpu_temp_c"), kUiTimeoutMs);
+    QSettings again(dir.filePath(QStringLiteral("again.ini")), QSettings::IniFormat);
+    fresh.saveSettings(again);
+    QVERIFY(again.contains(QStringLiteral("chart/windowMinutes")));
+    QVERIFY(!again.contains(QStringLiteral("chart/field")));
 }
 
 void tst_MainWindow::screenshotWithSampleData_data()

@@ -9,6 +9,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -469,6 +470,8 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
         }
         return where;
     };
+    // Newest first in SQL when the newest `limit` are wanted; reversed below.
+    const QString order = eventQuery.newest ? QStringLiteral(" DESC") : QString();
     QStringList parts;
     {
         QString part = QStringLiteral("SELECT * FROM (SELECT id, ts_ms, type, account, site, device, data,"
@@ -479,17 +482,19 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
             for (const QString &type : eventQuery.types)
                 values.append(type);
         }
-        part += QStringLiteral(" ORDER BY id LIMIT ?)");
+        part += QStringLiteral(" ORDER BY id") + order + QStringLiteral(" LIMIT ?)");
         values.append(eventQuery.limit + 1);
         parts.append(part);
     }
     if (wantTelemetry) {
         parts.append(QStringLiteral("SELECT * FROM (SELECT id, received_ms, 'telemetry', account, site, device, NULL,"
                                     " ts_ms, seq, fields, 1 FROM points")
-                     + filters(QStringLiteral("received_ms")) + QStringLiteral(" ORDER BY id LIMIT ?)"));
+                     + filters(QStringLiteral("received_ms")) + QStringLiteral(" ORDER BY id") + order
+                     + QStringLiteral(" LIMIT ?)"));
         values.append(eventQuery.limit + 1);
     }
-    const QString sql = parts.join(QStringLiteral(" UNION ALL ")) + QStringLiteral(" ORDER BY 1 LIMIT ?");
+    const QString sql = parts.join(QStringLiteral(" UNION ALL ")) + QStringLiteral(" ORDER BY 1") + order
+        + QStringLiteral(" LIMIT ?");
     values.append(eventQuery.limit + 1);
 
     QSqlQuery query(m_db);
@@ -530,6 +535,8 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
         page.events.append(event);
     }
     query.finish();
+    if (eventQuery.newest)
+        std::reverse(page.events.begin(), page.events.end());
     if (query.exec(QStringLiteral("SELECT MIN(m) FROM (SELECT MIN(id) AS m FROM events UNION ALL"
                                   " SELECT MIN(id) FROM points)"))
         && query.next())

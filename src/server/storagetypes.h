@@ -81,6 +81,10 @@ struct EventQuery
     QStringList devices;
     QStringList types;
     std::optional<QDateTime> since; // only events published at or after this
+    // When more than `limit` events match: false keeps the oldest `limit`
+    // (paging forward by afterId), true the newest; either way the page is
+    // oldest first and hasMore says some were left out.
+    bool newest = false;
 };
 
 struct EventPage

@@ -340,6 +340,7 @@ void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServe
     query.types = QStringList{QStringLiteral("alert")};
     query.since = since;
     query.limit = kMaxAlerts;
+    query.newest = true;
     m_storage->readEvents(query, [answer, state](const EventPage &page) {
         if (!page.ok) {
             answer.sendError(storageUnavailable());
@@ -354,7 +355,10 @@ void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServe
             alert.insert(QStringLiteral("ts"), formatRfc3339Utc(event.ts));
             alerts.append(alert);
         }
-        answer.sendJson(QJsonObject{{QStringLiteral("alerts"), alerts}});
+        // Like history: the newest kMaxAlerts, and a flag when older ones
+        // were left out.
+        answer.sendJson(QJsonObject{{QStringLiteral("alerts"), alerts},
+                                    {QStringLiteral("truncated"), page.hasMore}});
     });
 }
 

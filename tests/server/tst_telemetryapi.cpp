@@ -121,6 +121,7 @@ private Q_SLOTS:
     void accountsNeverSeeEachOther();
     void siteLimitedUser();
     void alertsEndpoint();
+    void alertsKeepTheNewest();
     void devicesEndpoint();
     void storageDownIs503();
     void metricsText();
@@ -433,7 +434,9 @@ void tst_TelemetryApi::alertsEndpoint()
     QVERIFY(parseRfc3339(firing.value(QStringLiteral("ts")).toString()).has_value());
     QCOMPARE(alerts.at(1).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("resolved"));
 
-    HttpResponse response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts?state=resolved")), bearer(m_token));
+    HttpResponse response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts")), bearer(m_token));
+    QCOMPARE(response.json().value(QStringLiteral("truncated")), QJsonValue(false));
+    response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts?state=resolved")), bearer(m_token));
     QCOMPARE(response.json().value(QStringLiteral("alerts")).toArray().size(), 1);
     response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts?since=2099-01-01T00:00:00Z")), bearer(m_token));
     QCOMPARE(response.status, 200);
@@ -445,6 +448,41 @@ void tst_TelemetryApi::alertsEndpoint()
     QCOMPARE(response.status, 400);
     response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts")));
     QCOMPARE(response.status, 401);
+}
+
+void tst_TelemetryApi::alertsKeepTheNewest()
+{
+    // More alerts than one answer holds (10,000): written straight to
+    // storage, the way the alert engine stores them.
+    constexpr int kMaxAlerts = 10000;
+    constexpr int kExtra = 5;
+    TelemetryApi *telemetry = m_server->server()->telemetry();
+    const DeviceRecord device{QStringLiteral("acme"), QStringLiteral("lab"), QStringLiteral("jetson-01")};
+    WriteBatch batch;
+    for (int i = 0; i < kMaxAlerts + kExtra; ++i) {
+        batch.events.append(telemetry->hub()->prepareEvent(
+            device, QStringLiteral("alert"),
+            QJsonObject{{QStringLiteral("deviceId"), device.deviceId},
+                        {QStringLiteral("ruleId"), QStringLiteral("gpu-hot")},
+                        {QStringLiteral("state"), i % 2 ? QStringLiteral("resolved") : QStringLiteral("firing")},
+                        {QStringLiteral("value"), i}}));
+    }
+    bool written = false;
+    telemetry->storage()->write(batch, [&written](const WriteResult &result) { written = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(written, kHttpTimeoutMs);
+
+    const HttpResponse response = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts")), bearer(m_token));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(QStringLiteral("truncated")), QJsonValue(true));
+    const QJsonArray alerts = response.json().value(QStringLiteral("alerts")).toArray();
+    QCOMPARE(alerts.size(), kMaxAlerts);
+    // The oldest kExtra were left out; the rest come oldest first.
+    QCOMPARE(alerts.first().toObject().value(QStringLiteral("value")).toInt(), kExtra);
+    QCOMPARE(alerts.last().toObject().value(QStringLiteral("value")).toInt(), kMaxAlerts + kExtra - 1);
+    for (qsizetype i = 1; i < alerts.size(); ++i) {
+        QVERIFY(alerts.at(i - 1).toObject().value(QStringLiteral("id")).toString().toULongLong()
+                < alerts.at(i).toObject().value(QStringLiteral("id")).toString().toULongLong());
+    }
 }
 
 void tst_TelemetryApi::devicesEndpoint()

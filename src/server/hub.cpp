@@ -46,6 +46,12 @@ void Hub::announce(const StoredEvent &event)
     emit eventPublished(event);
 }
 
+void Hub::withdraw(const StoredEvent &event)
+{
+    if (event.id != 0 && event.id == m_nextId - 1)
+        --m_nextId;
+}
+
 QString Hub::publish(const QString &topic, const QString &type, const QJsonObject &data)
 {
     DeviceRecord device;

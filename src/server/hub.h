@@ -38,6 +38,11 @@ public:
     // stored together with its point; announce it once the write committed.
     StoredEvent prepareEvent(const DeviceRecord &device, const QString &type, const QJsonObject &data);
     void announce(const StoredEvent &event);
+    // A prepared event that was not stored and will never be announced (its
+    // point was a duplicate). When its id is still the last one handed out,
+    // the next prepareEvent()/publish() gets it again, so a re-posted point
+    // leaves no gap in the ids; otherwise the id stays unused (a gap).
+    void withdraw(const StoredEvent &event);
 
     // Range read of the log for stream resume: events after query.afterId.
     void readEvents(const EventQuery &query, std::function<void(const EventPage &)> done);

@@ -126,6 +126,14 @@ void IngestService::ingest(const QByteArray &apiKey, const QByteArray &contentTy
                 events.append(batch.points.at(i).event);
             }
         }
+        // The ids prepared for duplicates were not stored; give back the
+        // ones no later event took (last first), so re-posts burn no ids.
+        // (Ids of a failed write are not given back: a failed commit is
+        // not proof that nothing reached the disk.)
+        for (qsizetype i = batch.points.size() - 1; i >= 0; --i) {
+            if (stored.duplicates.value(i))
+                m_hub->withdraw(batch.points.at(i).event);
+        }
         m_metrics->addPoints(QByteArrayLiteral("accepted"), quint64(result.accepted));
         m_metrics->addPoints(QByteArrayLiteral("duplicate"), quint64(result.duplicates));
         done(result);

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void eventJsonMatchesContract();
     void idsIncreaseAcrossRestart();
     void failedStoreIsNotPublished();
+    void withdrawGivesBackOnlyTheLastId_data();
+    void withdrawGivesBackOnlyTheLastId();
 };
 
 void tst_Hub::parsesTopics_data()
@@ -154,6 +156,36 @@ void tst_Hub::failedStoreIsNotPublished()
     QVERIFY(dropped.wait(kStorageTimeoutMs));
     QCOMPARE(published.size(), 0);
     QCOMPARE(hub.publishedCount(), quint64(0));
+}
+
+void tst_Hub::withdrawGivesBackOnlyTheLastId_data()
+{
+    QTest::addColumn<int>("prepared");  // events prepared, ids 1..prepared
+    QTest::addColumn<int>("withdrawn"); // index of the withdrawn one
+    QTest::addColumn<quint64>("nextId");
+    QTest::newRow("the last one") << 3 << 2 << quint64(3);
+    QTest::newRow("one before the last") << 3 << 1 << quint64(4);
+    QTest::newRow("the only one") << 1 << 0 << quint64(1);
+}
+
+void tst_Hub::withdrawGivesBackOnlyTheLastId()
+{
+    QFETCH(int, prepared);
+    QFETCH(int, withdrawn);
+    QFETCH(quint64, nextId);
+    Test::TempDir dir;
+    SqliteStorage storage(dir.filePath(QStringLiteral("t.sqlite")));
+    QString error;
+    QVERIFY(storage.open(&error));
+    ManualClock clock;
+    Hub hub(&storage, &clock);
+    DeviceRecord device;
+    QVERIFY(Hub::parseTopic(kTopic, &device));
+    QList<StoredEvent> events;
+    for (int i = 0; i < prepared; ++i)
+        events.append(hub.prepareEvent(device, QStringLiteral("telemetry"), QJsonObject()));
+    hub.withdraw(events.at(withdrawn));
+    QCOMPARE(hub.prepareEvent(device, QStringLiteral("telemetry"), QJsonObject()).id, nextId);
 }
 
 QTEST_GUILESS_MAIN(tst_Hub)

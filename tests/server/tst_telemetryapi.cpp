@@ -116,6 +116,7 @@ private Q_SLOTS:
     void exactlyOneMebibyteIsAllowed();
     void acceptedPointsShowInHistory();
     void duplicatesOverHttp();
+    void duplicateRepostBurnsNoId();
     void historyQueries_data();
     void historyQueries();
     void accountsNeverSeeEachOther();
@@ -315,6 +316,27 @@ void tst_TelemetryApi::duplicatesOverHttp()
     QCOMPARE(retry.json().value(QStringLiteral("duplicates")).toInt(), 3);
     QCOMPARE(ids(retry), ids(first));
     QCOMPARE(historyCount(m_token, QStringLiteral("jetson-01")), 3);
+}
+
+void tst_TelemetryApi::duplicateRepostBurnsNoId()
+{
+    // Every id handed out on this fresh server is published, also after a
+    // re-post of stored points (a duplicate used to take an id it never
+    // published: /health lastEventId ran ahead of the published count).
+    const Hub *hub = m_server->server()->telemetry()->hub();
+    const HttpResponse first = post(pointJson(QStringLiteral("jetson-01"), 1), m_key1);
+    QCOMPARE(first.status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(hub->lastIssuedId(), hub->publishedCount(), kHttpTimeoutMs); // + device_status
+    for (int i = 0; i < 3; ++i) {
+        const HttpResponse retry = post(pointJson(QStringLiteral("jetson-01"), 1), m_key1);
+        QCOMPARE(retry.json().value(QStringLiteral("duplicates")).toInt(), 1);
+        QCOMPARE(hub->lastIssuedId(), hub->publishedCount());
+    }
+    const quint64 before = hub->lastIssuedId();
+    const HttpResponse next = post(pointJson(QStringLiteral("jetson-01"), 2), m_key1);
+    QCOMPARE(next.status, 202);
+    QCOMPARE(ids(next), QStringList{QString::number(before + 1)});
+    QCOMPARE(hub->lastIssuedId(), hub->publishedCount());
 }
 
 void tst_TelemetryApi::historyQueries_data()

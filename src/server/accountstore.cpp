@@ -125,6 +125,7 @@ AccountStore::AccountStore()
 
 AccountStore::~AccountStore()
 {
+    m_deviceForKeyQuery.reset(); // before its connection goes
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isValid())
@@ -424,14 +425,25 @@ std::optional<DeviceRecord> AccountStore::deviceForKey(const QByteArray &apiKey)
     // else cannot match, so it is not worth a query.
     if (!apiKey.startsWith(kDeviceKeyPrefix) || apiKey.size() > 128)
         return std::nullopt;
-    QSqlQuery query(database());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT account_id, site_id, device_id FROM devices WHERE key_hash = ?"));
-    query.addBindValue(secretHash(apiKey, kDeviceKeyDomain));
-    if (!exec(query, nullptr) || !query.next())
-        return std::nullopt;
-    return DeviceRecord{query.value(0).toString(), query.value(1).toString(),
-                        query.value(2).toString()};
+    if (!m_deviceForKeyQuery) {
+        auto prepared = std::make_unique<QSqlQuery>(database());
+        prepared->setForwardOnly(true);
+        if (!prepared->prepare(
+                QStringLiteral("SELECT account_id, site_id, device_id FROM devices WHERE key_hash = ?"))) {
+            qCWarning(lcServerAuth) << "preparing the device key lookup failed:" << prepared->lastError().text();
+            return std::nullopt;
+        }
+        m_deviceForKeyQuery = std::move(prepared);
+    }
+    QSqlQuery &query = *m_deviceForKeyQuery;
+    query.bindValue(0, secretHash(apiKey, kDeviceKeyDomain));
+    std::optional<DeviceRecord> device;
+    if (exec(query, nullptr) && query.next())
+        device = DeviceRecord{query.value(0).toString(), query.value(1).toString(), query.value(2).toString()};
+    // Ends the read (an unfinished SELECT would keep its snapshot and hide
+    // later changes, such as a rotation by another process).
+    query.finish();
+    return device;
 }
 
 QList<DeviceRecord> AccountStore::devices(const QString &accountId) const

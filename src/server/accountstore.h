@@ -6,9 +6,12 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 #include "server/identity.h"
+
+class QSqlQuery;
 
 namespace Sightline {
 
@@ -105,6 +108,10 @@ private:
     QSqlDatabase database() const;
 
     QString m_connectionName;
+    // deviceForKey() runs on every ingest request: its statement is prepared
+    // once and re-executed. It reads the database anew each time (no cache),
+    // so a key rotated by another process stops working at once.
+    mutable std::unique_ptr<QSqlQuery> m_deviceForKeyQuery;
 };
 
 } // namespace Sightline

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void deviceIdsUniqueWithinAccount();
     void rotateReplacesTheKey();
     void rotateErrors();
+    void rotationByAnotherConnectionIsSeenAtOnce();
     void refusesBadIds_data();
     void refusesBadIds();
     void accountsAreIsolated();
@@ -162,6 +163,25 @@ void tst_AccountStore::rotateReplacesTheKey()
     QVERIFY(!m_store->deviceForKey(*oldKey));
     QCOMPARE(m_store->deviceForKey(*newKey)->deviceId, QStringLiteral("d1"));
     QCOMPARE(m_store->devices(QStringLiteral("acme")).size(), 1);
+}
+
+void tst_AccountStore::rotationByAnotherConnectionIsSeenAtOnce()
+{
+    // `sightline-server add-device --rotate` runs in another process on the
+    // same data dir: here a second store with its own SQLite connection.
+    QString error;
+    const auto oldKey = m_store->addDevice(QStringLiteral("acme"), QStringLiteral("north"),
+                                           QStringLiteral("d1"), false, &error);
+    QVERIFY2(oldKey, qPrintable(error));
+    QCOMPARE(m_store->deviceForKey(*oldKey)->deviceId, QStringLiteral("d1")); // statement now prepared
+    QCOMPARE(m_store->deviceForKey(*oldKey)->deviceId, QStringLiteral("d1"));
+    AccountStore admin;
+    QVERIFY2(admin.open(m_dir->path(), &error), qPrintable(error));
+    const auto newKey = admin.addDevice(QStringLiteral("acme"), QStringLiteral("north"),
+                                        QStringLiteral("d1"), true, &error);
+    QVERIFY2(newKey, qPrintable(error));
+    QVERIFY(!m_store->deviceForKey(*oldKey));
+    QCOMPARE(m_store->deviceForKey(*newKey)->deviceId, QStringLiteral("d1"));
 }
 
 void tst_AccountStore::rotateErrors()

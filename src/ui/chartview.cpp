@@ -34,8 +34,13 @@ ChartView::~ChartView() = default;
 
 void ChartView::setXRange(qint64 fromMs, qint64 toMs)
 {
+    // Called every frame: repainting the whole viewport (axes, labels, every
+    // line) only when the range moved keeps a frame to the changed series.
+    const qint64 to = std::max(toMs, fromMs + 1);
+    if (fromMs == m_fromMs && to == m_toMs)
+        return;
     m_fromMs = fromMs;
-    m_toMs = std::max(toMs, fromMs + 1);
+    m_toMs = to;
     viewport()->update();
 }
 
@@ -56,6 +61,8 @@ void ChartView::setCursorReadout(qint64 xMs, const QString &text)
 
 void ChartView::setPlaceholderText(const QString &text)
 {
+    if (text == m_placeholder)
+        return;
     m_placeholder = text;
     viewport()->update();
 }

@@ -7,10 +7,13 @@
 #include <QDateTime>
 #include <QImage>
 #include <QLineSeries>
+#include <QPaintEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+
+#include <numeric>
 
 using namespace Sightline;
 
@@ -71,6 +74,7 @@ private Q_SLOTS:
     void defaultField_data();
     void defaultField();
     void chosenFieldWinsOverTheDefault();
+    void aFrameRepaintsTheLinesNotTheAxes();
 
 private:
     void feed(const QString &device, int first, int last, double base = 40);
@@ -519,6 +523,45 @@ void tst_LiveChartWidget::chosenFieldWinsOverTheDefault()
     p.fields.insert(QStringLiteral("power_mw"), 5000);
     m_store->addPoint(p);
     QTRY_COMPARE_WITH_TIMEOUT(m_chart->field(), QStringLiteral("power_mw"), kFrameTimeoutMs);
+}
+
+// Records the regions the chart's viewport is asked to paint.
+class PaintRecorder : public QObject
+{
+public:
+    QList<QRegion> regions;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            regions.append(static_cast<QPaintEvent *>(event)->region());
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+void tst_LiveChartWidget::aFrameRepaintsTheLinesNotTheAxes()
+{
+    // Browsing a fixed span, so the axes stay put while points arrive: a
+    // frame must not repaint the whole view (axes, labels, legend), only
+    // what the changed line covers (bench/ui: the cost of a frame).
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 20);
+    waitForIdleFrame();
+    m_chart->setVisibleRange(m_t0, m_t0 + 60000);
+    waitForIdleFrame();
+    QWidget *viewport = m_chart->view()->viewport();
+    m_chart->window()->repaint(); // paints what the range change left pending, now
+    PaintRecorder recorder;
+    viewport->installEventFilter(&recorder);
+    QSignalSpy frames(m_chart, &LiveChartWidget::frameRendered);
+    feed(QStringLiteral("d1"), 21, 21);
+    QVERIFY(frames.wait(kFrameTimeoutMs));
+    QTRY_VERIFY_WITH_TIMEOUT(!recorder.regions.isEmpty(), kFrameTimeoutMs);
+    const QRegion painted = std::accumulate(recorder.regions.cbegin(), recorder.regions.cend(), QRegion());
+    QVERIFY2(!QRegion(viewport->rect()).subtracted(painted).isEmpty(),
+             qPrintable(QStringLiteral("repainted %1 of a %2 viewport").arg(QDebug::toString(painted.boundingRect()), QDebug::toString(viewport->rect()))));
+    viewport->removeEventFilter(&recorder);
 }
 
 QTEST_MAIN(tst_LiveChartWidget)

@@ -42,6 +42,7 @@ IngestService::IngestService(const IngestLimits &limits, Authenticator *auth, St
                              const Clock *clock, TelemetryMetrics *metrics, QObject *parent)
     : QObject(parent)
     , m_limits(limits)
+    , m_rateLimiter(limits.maxPointsPerSecond)
     , m_auth(auth)
     , m_storage(storage)
     , m_hub(hub)
@@ -82,6 +83,21 @@ void IngestService::ingest(const QByteArray &apiKey, const QByteArray &contentTy
     const ParsedIngest parsed = parseIngestBody(body, device->deviceId, m_clock->now(), m_limits);
     if (!parsed.problems.isEmpty()) {
         reject(parsed.problems.first().toApiError(), parsed.pointCount, done);
+        return;
+    }
+    // Checked before any event id is taken, so a refused request leaves no trace.
+    const IngestRateLimiter::Decision rate =
+        m_rateLimiter.take(device->topic(), int(parsed.points.size()), m_clock->now());
+    if (!rate.allowed) {
+        ApiError error{429, QByteArrayLiteral("rate_limited"),
+                       QStringLiteral("Device \"%1\" sends more than %2 points per second; nothing was "
+                                      "accepted, retry after %3 s.")
+                           .arg(device->deviceId)
+                           .arg(m_limits.maxPointsPerSecond)
+                           .arg(rate.retryAfterSeconds),
+                       {}};
+        error.withHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(rate.retryAfterSeconds));
+        reject(error, int(parsed.points.size()), done);
         return;
     }
 

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "server/apierror.h"
+#include "server/ingestratelimiter.h"
 #include "server/ingestvalidation.h"
 #include "server/storagetypes.h"
 
@@ -61,6 +62,7 @@ private:
     void reject(const ApiError &error, int pointCount, const Callback &done);
 
     IngestLimits m_limits;
+    IngestRateLimiter m_rateLimiter;
     Authenticator *m_auth;
     Storage *m_storage;
     Hub *m_hub;

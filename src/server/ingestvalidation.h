@@ -36,6 +36,7 @@ struct IngestLimits
     int maxSkewSeconds = 300;
     int maxPoints = 1000;
     int maxFields = 64;
+    double maxPointsPerSecond = 0; // per device; 0 = unlimited (IngestRateLimiter)
 };
 
 // Content-Type must be application/json; the only parameter allowed is

@@ -213,6 +213,7 @@ Error applyConfigJson(const QByteArray &json, ServerConfig *config)
         {QStringLiteral("loginMaxFailuresPerAddress"),
          intKey(&ServerConfig::loginMaxFailuresPerAddress, 1, kIntMax)},
         {QStringLiteral("loginWindowSeconds"), intKey(&ServerConfig::loginWindowSeconds, 1, 7 * 86400)},
+        {QStringLiteral("ingestMaxPointsPerSecond"), intKey(&ServerConfig::ingestMaxPointsPerSecond, 0, kIntMax)},
         {QStringLiteral("alertRules"),
          [](const QJsonValue &v, const QString &k, ServerConfig &cfg) -> Error {
              if (!v.isArray())

@@ -46,6 +46,7 @@ struct ServerConfig
     int loginMaxFailuresPerUser = 5;
     int loginMaxFailuresPerAddress = 20;
     int loginWindowSeconds = 900;
+    int ingestMaxPointsPerSecond = 100000; // per device, burst twice that; 0 = unlimited
     QList<AlertRule> alertRules;
     QString influxUrl; // issue 8
     QString redisUrl;  // issue 8

@@ -26,6 +26,7 @@ IngestLimits limitsFrom(const ServerConfig &config)
     IngestLimits limits;
     limits.maxBodyBytes = config.maxBodyBytes;
     limits.maxSkewSeconds = config.maxSkewSeconds;
+    limits.maxPointsPerSecond = config.ingestMaxPointsPerSecond;
     return limits;
 }
 

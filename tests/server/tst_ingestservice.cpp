@@ -75,6 +75,7 @@ private Q_SLOTS:
     void answersOnlyAfterDurableStore();
     void storageDownIs503AndStoresNothing();
     void metricsCount();
+    void rateLimitedIs429AndStoresNothing();
 
 private:
     IngestService::Result ingestAndWait(const QByteArray &key, const QByteArray &contentType, const QByteArray &body);
@@ -273,6 +274,36 @@ void tst_IngestService::metricsCount()
     QVERIFY(text.contains("sightline_ingest_rejected_total{reason=\"invalid_api_key\"} 1\n"));
     QVERIFY(text.contains("sightline_events_published_total 4\n"));
     QVERIFY(text.contains("# TYPE sightline_storage_write_seconds histogram\n"));
+}
+
+void tst_IngestService::rateLimitedIs429AndStoresNothing()
+{
+    IngestLimits limits;
+    limits.maxPointsPerSecond = 2; // a burst of 4 points per device
+    m_service = std::make_unique<IngestService>(limits, &m_keys, m_storage.get(), m_hub.get(), m_clock.get(),
+                                                m_metrics.get());
+    const IngestService::Result burst = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 1, 4));
+    QVERIFY2(!burst.error, qPrintable(burst.error ? burst.error->message : QString()));
+    QCOMPARE(burst.accepted, 4);
+    const quint64 lastId = m_hub->lastIssuedId();
+
+    const IngestService::Result limited = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 5, 1));
+    QVERIFY(limited.error);
+    QCOMPARE(limited.error->status, 429);
+    QCOMPARE(limited.error->code, QByteArrayLiteral("rate_limited"));
+    QVERIFY2(limited.error->message.contains(kDevice.deviceId), qPrintable(limited.error->message));
+    QCOMPARE(limited.error->headers.size(), 1);
+    QCOMPARE(limited.error->headers.first().first, QByteArrayLiteral("Retry-After"));
+    QCOMPARE(limited.error->headers.first().second, QByteArrayLiteral("1"));
+    QCOMPARE(storedPoints(), 4);
+    QCOMPARE(m_hub->lastIssuedId(), lastId); // a refused request takes no event id
+
+    m_clock->advance(1000);
+    const IngestService::Result later = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 5, 1));
+    QVERIFY2(!later.error, qPrintable(later.error ? later.error->message : QString()));
+    QCOMPARE(later.accepted, 1);
+    QCOMPARE(storedPoints(), 5);
+    QCOMPARE(m_metrics->rejected("rate_limited"), quint64(1));
 }
 
 QTEST_GUILESS_MAIN(tst_IngestService)

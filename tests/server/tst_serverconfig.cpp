@@ -47,6 +47,7 @@ void tst_ServerConfig::defaultsMatchTheContract()
     QCOMPARE(config.loginMaxFailuresPerUser, 5);
     QCOMPARE(config.loginMaxFailuresPerAddress, 20);
     QCOMPARE(config.loginWindowSeconds, 900);
+    QCOMPARE(config.ingestMaxPointsPerSecond, 100000);
     QVERIFY(config.alertRules.isEmpty());
 }
 
@@ -67,6 +68,7 @@ void tst_ServerConfig::appliesEveryKey()
         "loginMaxFailuresPerUser": 3,
         "loginMaxFailuresPerAddress": 7,
         "loginWindowSeconds": 120,
+        "ingestMaxPointsPerSecond": 0,
         "alertRules": []
     })";
     ServerConfig config;
@@ -87,6 +89,7 @@ void tst_ServerConfig::appliesEveryKey()
     QCOMPARE(config.loginMaxFailuresPerUser, 3);
     QCOMPARE(config.loginMaxFailuresPerAddress, 7);
     QCOMPARE(config.loginWindowSeconds, 120);
+    QCOMPARE(config.ingestMaxPointsPerSecond, 0);
 }
 
 void tst_ServerConfig::acceptsEmptyObject()
@@ -143,6 +146,8 @@ void tst_ServerConfig::rejects_data()
                                         << QStringLiteral("loginMaxFailuresPerAddress");
     QTest::newRow("window zero") << QByteArray(R"({"loginWindowSeconds": 0})")
                                  << QStringLiteral("loginWindowSeconds");
+    QTest::newRow("ingest rate negative") << QByteArray(R"({"ingestMaxPointsPerSecond": -1})")
+                                          << QStringLiteral("ingestMaxPointsPerSecond: must be between");
     QTest::newRow("skew negative") << QByteArray(R"({"maxSkewSeconds": -5})")
                                    << QStringLiteral("maxSkewSeconds");
     QTest::newRow("slow client zero") << QByteArray(R"({"slowClientMaxBytes": 0})")

@@ -35,10 +35,9 @@ void AlertsLoader::cancel()
 {
     if (!m_reply)
         return;
-    disconnect(m_reply, nullptr, this, nullptr);
-    m_reply->abort();
-    m_reply->deleteLater();
+    QNetworkReply *reply = m_reply;
     m_reply = nullptr;
+    ApiRequest::abandon(reply, this);
 }
 
 ParseResult<QList<AlertsLoader::FiringAlert>> AlertsLoader::firingAlertsIn(const QJsonObject &body)

@@ -68,4 +68,13 @@ ApiRequest::Answer ApiRequest::read(QNetworkReply *reply)
     return answer;
 }
 
+void ApiRequest::abandon(QNetworkReply *reply, const QObject *receiver)
+{
+    if (!reply)
+        return;
+    QObject::disconnect(reply, nullptr, receiver, nullptr);
+    reply->abort();
+    reply->deleteLater();
+}
+
 } // namespace Sightline

@@ -11,8 +11,8 @@ class QNetworkReply;
 namespace Sightline {
 
 // One GET of a dashboard endpoint (API.md "History and state": Bearer auth,
-// JSON answers) and how its answer reads. Used by HistoryLoader and
-// DeviceDirectory so both speak to the server the same way.
+// JSON answers) and how its answer reads. Used by HistoryLoader,
+// DeviceDirectory and AlertsLoader so they speak to the server the same way.
 class ApiRequest
 {
 public:
@@ -36,6 +36,9 @@ public:
     static QNetworkReply *get(QNetworkAccessManager *network, const QUrl &url, const QString &token);
     // Reads a finished reply.
     static Answer read(QNetworkReply *reply);
+    // Gives up on a reply in flight: receiver hears nothing more from it,
+    // it is aborted and released. Null-safe.
+    static void abandon(QNetworkReply *reply, const QObject *receiver);
 };
 
 } // namespace Sightline

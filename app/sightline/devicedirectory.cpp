@@ -33,9 +33,7 @@ void DeviceDirectory::cancel()
         return;
     QNetworkReply *reply = m_reply;
     m_reply = nullptr;
-    disconnect(reply, nullptr, this, nullptr);
-    reply->abort();
-    reply->deleteLater();
+    ApiRequest::abandon(reply, this);
 }
 
 void DeviceDirectory::handleFinished(QNetworkReply *reply)

@@ -22,14 +22,8 @@ HistoryLoader::~HistoryLoader()
 void HistoryLoader::load(const QString &deviceId, qint64 sinceMs, qint64 untilMs)
 {
     const bool replacing = m_replies.contains(deviceId);
-    if (replacing) {
-        QPointer<QNetworkReply> old = m_replies.take(deviceId);
-        if (old) {
-            disconnect(old, nullptr, this, nullptr);
-            old->abort();
-            old->deleteLater();
-        }
-    }
+    if (replacing)
+        ApiRequest::abandon(m_replies.take(deviceId), this);
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("deviceId"), deviceId);
     query.addQueryItem(QStringLiteral("since"), formatTimestamp(sinceMs));
@@ -47,13 +41,8 @@ void HistoryLoader::load(const QString &deviceId, qint64 sinceMs, qint64 untilMs
 void HistoryLoader::cancelAll()
 {
     const bool hadPending = !m_replies.isEmpty();
-    for (const QPointer<QNetworkReply> &reply : std::as_const(m_replies)) {
-        if (!reply)
-            continue;
-        disconnect(reply, nullptr, this, nullptr);
-        reply->abort();
-        reply->deleteLater();
-    }
+    for (const QPointer<QNetworkReply> &reply : std::as_const(m_replies))
+        ApiRequest::abandon(reply, this);
     m_replies.clear();
     if (hadPending)
         emit pendingCountChanged(0);

@@ -6,7 +6,7 @@
 #include "server/clock.h"
 #include "server/hub.h"
 #include "server/sqlitestorage.h"
-#include "support/tempdir.h"
+#include "support/hubfixture.h"
 
 using namespace Sightline;
 
@@ -62,36 +62,24 @@ private Q_SLOTS:
 private:
     QStringList states(QSignalSpy &spy) const;
 
-    std::unique_ptr<Test::TempDir> m_dir;
-    std::unique_ptr<SqliteStorage> m_storage;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<Test::HubFixture> m_fixture;
 };
 
 void tst_AlertEngine::init()
 {
-    m_dir = std::make_unique<Test::TempDir>();
-    m_storage = std::make_unique<SqliteStorage>(m_dir->filePath(QStringLiteral("t.sqlite")));
+    m_fixture = std::make_unique<Test::HubFixture>();
     QString error;
-    QVERIFY(m_storage->open(&error));
-    m_clock = std::make_unique<ManualClock>();
-    m_hub = std::make_unique<Hub>(m_storage.get(), m_clock.get());
+    QVERIFY2(m_fixture->open(&error), qPrintable(error));
 }
 
 void tst_AlertEngine::cleanup()
 {
-    m_storage->close();
-    m_hub.reset();
-    m_storage.reset();
-    m_dir.reset();
+    m_fixture.reset();
 }
 
 QStringList tst_AlertEngine::states(QSignalSpy &spy) const
 {
-    QStringList list;
-    for (const QList<QVariant> &args : spy)
-        list.append(args.first().value<StoredEvent>().data.value(QStringLiteral("state")).toString());
-    return list;
+    return Test::HubFixture::dataValues(spy, QStringLiteral("state"));
 }
 
 void tst_AlertEngine::transitions_data()
@@ -112,13 +100,13 @@ void tst_AlertEngine::transitions()
 {
     QFETCH(QList<double>, values);
     QFETCH(QStringList, expected);
-    AlertEngine engine({hotRule(0)}, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    AlertEngine engine({hotRule(0)}, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     // One point per call and all in one call must give the same events.
     for (double value : values)
         engine.evaluate(kDevice, points({value}));
     QTRY_COMPARE_WITH_TIMEOUT(states(published), expected, kStorageTimeoutMs);
-    AlertEngine batched({hotRule(0)}, m_hub.get(), m_clock.get());
+    AlertEngine batched({hotRule(0)}, m_fixture->hub(), m_fixture->clock());
     published.clear();
     batched.evaluate(kDevice, points(values));
     QTRY_COMPARE_WITH_TIMEOUT(states(published), expected, kStorageTimeoutMs);
@@ -126,14 +114,14 @@ void tst_AlertEngine::transitions()
 
 void tst_AlertEngine::holdTimeFiresFromTimer()
 {
-    AlertEngine engine({hotRule(30)}, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    AlertEngine engine({hotRule(30)}, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     engine.evaluate(kDevice, points({90}));
-    m_clock->advance(29000);
+    m_fixture->clock()->advance(29000);
     engine.checkHolds();
     engine.evaluate(kDevice, points({91}));
     QCOMPARE(engine.firingCount(), 0);
-    m_clock->advance(1000);
+    m_fixture->clock()->advance(1000);
     engine.checkHolds(); // 30 s of breach: fires without another point
     QCOMPARE(engine.firingCount(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(states(published), QStringList{QStringLiteral("firing")}, kStorageTimeoutMs);
@@ -145,19 +133,19 @@ void tst_AlertEngine::holdTimeFiresFromTimer()
 
 void tst_AlertEngine::holdTimeInterruptedDoesNotFire()
 {
-    AlertEngine engine({hotRule(30)}, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    AlertEngine engine({hotRule(30)}, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     engine.evaluate(kDevice, points({90}));
-    m_clock->advance(20000);
+    m_fixture->clock()->advance(20000);
     engine.evaluate(kDevice, points({80})); // back to normal before the hold ended
-    m_clock->advance(20000);
+    m_fixture->clock()->advance(20000);
     engine.checkHolds();
     engine.evaluate(kDevice, points({90})); // a new breach starts a new hold
-    m_clock->advance(29000);
+    m_fixture->clock()->advance(29000);
     engine.checkHolds();
     QCOMPARE(engine.firingCount(), 0);
     // Publish a marker and wait for it: nothing was published before it.
-    m_hub->publish(kDevice.topic(), QStringLiteral("device_status"), QJsonObject());
+    m_fixture->hub()->publish(kDevice.topic(), QStringLiteral("device_status"), QJsonObject());
     QVERIFY(published.wait(kStorageTimeoutMs));
     QCOMPARE(published.size(), 1);
     QCOMPARE(published.first().first().value<StoredEvent>().type, QStringLiteral("device_status"));
@@ -165,8 +153,8 @@ void tst_AlertEngine::holdTimeInterruptedDoesNotFire()
 
 void tst_AlertEngine::alertDataMatchesContract()
 {
-    AlertEngine engine({hotRule(0)}, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    AlertEngine engine({hotRule(0)}, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     engine.evaluate(kDevice, points({92.5}));
     QVERIFY(published.wait(kStorageTimeoutMs));
     const StoredEvent event = published.first().first().value<StoredEvent>();
@@ -194,16 +182,16 @@ void tst_AlertEngine::restoresFiringState()
     firing.accountId = kDevice.accountId;
     firing.siteId = kDevice.siteId;
     firing.deviceId = kDevice.deviceId;
-    firing.ts = m_clock->now().addSecs(-60);
+    firing.ts = m_fixture->clock()->now().addSecs(-60);
     firing.data = QJsonObject{{QStringLiteral("ruleId"), QStringLiteral("gpu-hot")},
                               {QStringLiteral("state"), QStringLiteral("firing")},
                               {QStringLiteral("value"), 90}};
     StoredEvent gone = firing;
     gone.data.insert(QStringLiteral("ruleId"), QStringLiteral("removed-rule"));
-    AlertEngine engine({hotRule(0)}, m_hub.get(), m_clock.get());
+    AlertEngine engine({hotRule(0)}, m_fixture->hub(), m_fixture->clock());
     engine.restore({firing, gone});
     QCOMPARE(engine.firingCount(), 1);
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     engine.evaluate(kDevice, points({95, 70}));
     QTRY_COMPARE_WITH_TIMEOUT(states(published), QStringList{QStringLiteral("resolved")}, kStorageTimeoutMs);
     QCOMPARE(engine.firingCount(), 0);
@@ -228,7 +216,7 @@ void tst_AlertEngine::devicePattern()
     QFETCH(QString, pattern);
     QFETCH(AlertRule::Op, op);
     QFETCH(bool, fires);
-    AlertEngine engine({hotRule(0, op, pattern)}, m_hub.get(), m_clock.get());
+    AlertEngine engine({hotRule(0, op, pattern)}, m_fixture->hub(), m_fixture->clock());
     engine.evaluate(kDevice, points({90}));
     QCOMPARE(engine.firingCount(), fires ? 1 : 0);
 }

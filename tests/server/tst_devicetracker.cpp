@@ -8,7 +8,7 @@
 #include "server/hub.h"
 #include "server/rfc3339.h"
 #include "server/sqlitestorage.h"
-#include "support/tempdir.h"
+#include "support/hubfixture.h"
 
 using namespace Sightline;
 
@@ -44,36 +44,24 @@ private Q_SLOTS:
 private:
     QStringList statuses(QSignalSpy &spy) const;
 
-    std::unique_ptr<Test::TempDir> m_dir;
-    std::unique_ptr<SqliteStorage> m_storage;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<Test::HubFixture> m_fixture;
 };
 
 void tst_DeviceTracker::init()
 {
-    m_dir = std::make_unique<Test::TempDir>();
-    m_storage = std::make_unique<SqliteStorage>(m_dir->filePath(QStringLiteral("t.sqlite")));
+    m_fixture = std::make_unique<Test::HubFixture>();
     QString error;
-    QVERIFY(m_storage->open(&error));
-    m_clock = std::make_unique<ManualClock>();
-    m_hub = std::make_unique<Hub>(m_storage.get(), m_clock.get());
+    QVERIFY2(m_fixture->open(&error), qPrintable(error));
 }
 
 void tst_DeviceTracker::cleanup()
 {
-    m_storage->close();
-    m_hub.reset();
-    m_storage.reset();
-    m_dir.reset();
+    m_fixture.reset();
 }
 
 QStringList tst_DeviceTracker::statuses(QSignalSpy &spy) const
 {
-    QStringList list;
-    for (const QList<QVariant> &args : spy)
-        list.append(args.first().value<StoredEvent>().data.value(QStringLiteral("status")).toString());
-    return list;
+    return Test::HubFixture::dataValues(spy, QStringLiteral("status"));
 }
 
 void tst_DeviceTracker::onlineThenOffline_data()
@@ -96,10 +84,10 @@ void tst_DeviceTracker::onlineThenOffline()
 {
     QFETCH(QList<int>, steps);
     QFETCH(QStringList, expected);
-    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    DeviceTracker tracker(15, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     for (int step : steps) {
-        m_clock->advance(qint64(qAbs(step)) * 1000);
+        m_fixture->clock()->advance(qint64(qAbs(step)) * 1000);
         if (step > 0)
             tracker.recordPoints(kDevice, onePoint());
         tracker.checkOffline();
@@ -110,8 +98,8 @@ void tst_DeviceTracker::onlineThenOffline()
 
 void tst_DeviceTracker::statusDataMatchesContract()
 {
-    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    DeviceTracker tracker(15, m_fixture->hub(), m_fixture->clock());
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     tracker.recordPoints(kDevice, onePoint());
     QVERIFY(published.wait(kStorageTimeoutMs));
     const StoredEvent event = published.first().first().value<StoredEvent>();
@@ -119,13 +107,13 @@ void tst_DeviceTracker::statusDataMatchesContract()
     QCOMPARE(event.topic, kDevice.topic());
     QCOMPARE(event.data, (QJsonObject{{QStringLiteral("deviceId"), kDevice.deviceId},
                                       {QStringLiteral("status"), QStringLiteral("online")},
-                                      {QStringLiteral("lastSeen"), formatRfc3339Utc(m_clock->now())}}));
+                                      {QStringLiteral("lastSeen"), formatRfc3339Utc(m_fixture->clock()->now())}}));
 }
 
 void tst_DeviceTracker::restoredDevicesStartOffline()
 {
-    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
-    const QDateTime lastSeen = m_clock->now().addSecs(-3600);
+    DeviceTracker tracker(15, m_fixture->hub(), m_fixture->clock());
+    const QDateTime lastSeen = m_fixture->clock()->now().addSecs(-3600);
     tracker.restore({DeviceState{kDevice.accountId, kDevice.siteId, kDevice.deviceId, lastSeen,
                                  {QStringLiteral("gpu"), QStringLiteral("cpu")}}});
     DeviceTracker::Status status = tracker.status(kDevice.accountId, kDevice.deviceId);
@@ -136,7 +124,7 @@ void tst_DeviceTracker::restoredDevicesStartOffline()
     status = tracker.status(kDevice.accountId, QStringLiteral("nobody"));
     QVERIFY(!status.online);
     QVERIFY(!status.lastSeen.isValid());
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     tracker.recordPoints(kDevice, onePoint());
     QVERIFY(published.wait(kStorageTimeoutMs));
     QCOMPARE(statuses(published), QStringList{QStringLiteral("online")});
@@ -144,7 +132,7 @@ void tst_DeviceTracker::restoredDevicesStartOffline()
 
 void tst_DeviceTracker::collectsFieldNames()
 {
-    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    DeviceTracker tracker(15, m_fixture->hub(), m_fixture->clock());
     tracker.recordPoints(kDevice, onePoint(QStringLiteral("power_mw")));
     tracker.recordPoints(kDevice, onePoint(QStringLiteral("cpu")));
     tracker.recordPoints(kDevice, onePoint(QStringLiteral("power_mw")));
@@ -157,19 +145,19 @@ void tst_DeviceTracker::collectsFieldNames()
 void tst_DeviceTracker::restoredOnlineDeviceGoesOfflineBySilence()
 {
     // The log's last word on jetson-01 was "online", 5 s before now.
-    DeviceTracker tracker(15, m_hub.get(), m_clock.get());
+    DeviceTracker tracker(15, m_fixture->hub(), m_fixture->clock());
     StoredEvent online;
     online.type = QStringLiteral("device_status");
     online.accountId = kDevice.accountId;
     online.siteId = kDevice.siteId;
     online.deviceId = kDevice.deviceId;
     online.data = QJsonObject{{QStringLiteral("status"), QStringLiteral("online")}};
-    tracker.restore({DeviceState{kDevice.accountId, kDevice.siteId, kDevice.deviceId, m_clock->now().addSecs(-5), {}}},
+    tracker.restore({DeviceState{kDevice.accountId, kDevice.siteId, kDevice.deviceId, m_fixture->clock()->now().addSecs(-5), {}}},
                     {online});
     QVERIFY(tracker.status(kDevice.accountId, kDevice.deviceId).online);
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     tracker.recordPoints(kDevice, onePoint()); // still online: nothing to say
-    m_clock->advance(15000);
+    m_fixture->clock()->advance(15000);
     tracker.checkOffline();
     QTRY_COMPARE_WITH_TIMEOUT(statuses(published), QStringList{QStringLiteral("offline")}, kStorageTimeoutMs);
 }

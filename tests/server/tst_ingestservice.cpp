@@ -14,7 +14,7 @@
 #include "server/rfc3339.h"
 #include "server/sqlitestorage.h"
 #include "server/telemetrymetrics.h"
-#include "support/tempdir.h"
+#include "support/hubfixture.h"
 
 using namespace Sightline;
 
@@ -81,10 +81,7 @@ private:
     IngestService::Result ingestAndWait(const QByteArray &key, const QByteArray &contentType, const QByteArray &body);
     int storedPoints();
 
-    std::unique_ptr<Test::TempDir> m_dir;
-    std::unique_ptr<SqliteStorage> m_storage;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<Test::HubFixture> m_fixture;
     std::unique_ptr<TelemetryMetrics> m_metrics;
     FixedKeys m_keys;
     std::unique_ptr<IngestService> m_service;
@@ -92,24 +89,20 @@ private:
 
 void tst_IngestService::init()
 {
-    m_dir = std::make_unique<Test::TempDir>();
-    m_storage = std::make_unique<SqliteStorage>(m_dir->filePath(QStringLiteral("t.sqlite")));
+    m_fixture = std::make_unique<Test::HubFixture>();
     QString error;
-    QVERIFY(m_storage->open(&error));
-    m_clock = std::make_unique<ManualClock>();
-    m_hub = std::make_unique<Hub>(m_storage.get(), m_clock.get());
+    QVERIFY2(m_fixture->open(&error), qPrintable(error));
     m_metrics = std::make_unique<TelemetryMetrics>();
-    m_service = std::make_unique<IngestService>(IngestLimits(), &m_keys, m_storage.get(), m_hub.get(), m_clock.get(),
+    m_service = std::make_unique<IngestService>(IngestLimits(), &m_keys, m_fixture->storage(), m_fixture->hub(), m_fixture->clock(),
                                                 m_metrics.get());
 }
 
 void tst_IngestService::cleanup()
 {
-    m_storage->close();
+    // Close first: answers still queued reach the service while it lives.
+    m_fixture->storage()->close();
     m_service.reset();
-    m_hub.reset();
-    m_storage.reset();
-    m_dir.reset();
+    m_fixture.reset();
 }
 
 IngestService::Result tst_IngestService::ingestAndWait(const QByteArray &key, const QByteArray &contentType,
@@ -130,7 +123,7 @@ IngestService::Result tst_IngestService::ingestAndWait(const QByteArray &key, co
 int tst_IngestService::storedPoints()
 {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("probe"));
-    db.setDatabaseName(m_dir->filePath(QStringLiteral("t.sqlite")));
+    db.setDatabaseName(m_fixture->databasePath());
     int count = -1;
     if (db.open()) {
         QSqlQuery query(db);
@@ -145,9 +138,9 @@ int tst_IngestService::storedPoints()
 
 void tst_IngestService::acceptsAndPublishes()
 {
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     QSignalSpy stored(m_service.get(), &IngestService::pointsStored);
-    const IngestService::Result result = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 1, 3));
+    const IngestService::Result result = ingestAndWait(kKey, kJson, batchJson(m_fixture->clock()->now(), 1, 3));
     QVERIFY2(!result.error, qPrintable(result.error ? result.error->message : QString()));
     QCOMPARE(result.accepted, 3);
     QCOMPARE(result.duplicates, 0);
@@ -159,7 +152,7 @@ void tst_IngestService::acceptsAndPublishes()
     QCOMPARE(event.topic, kDevice.topic());
     QCOMPARE(event.data.value(QStringLiteral("deviceId")).toString(), kDevice.deviceId);
     QCOMPARE(event.data.value(QStringLiteral("seq")).toInt(), 1);
-    QCOMPARE(event.data.value(QStringLiteral("ts")).toString(), formatRfc3339Utc(m_clock->now()));
+    QCOMPARE(event.data.value(QStringLiteral("ts")).toString(), formatRfc3339Utc(m_fixture->clock()->now()));
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored.first().at(1).value<QList<TelemetryPoint>>().size(), 3);
     QCOMPARE(storedPoints(), 3);
@@ -197,7 +190,7 @@ void tst_IngestService::refusals()
     QFETCH(QByteArray, body);
     QFETCH(int, status);
     QFETCH(QByteArray, code);
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     const IngestService::Result result = ingestAndWait(key, contentType, body);
     QVERIFY(result.error.has_value());
     QCOMPARE(result.error->status, status);
@@ -210,10 +203,10 @@ void tst_IngestService::refusals()
 
 void tst_IngestService::duplicatesReturnOriginalIds()
 {
-    const QDateTime now = m_clock->now();
+    const QDateTime now = m_fixture->clock()->now();
     const IngestService::Result first = ingestAndWait(kKey, kJson, batchJson(now, 10, 3));
     QVERIFY(!first.error);
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
     // A retried POST (seq 10..12) plus one new point (seq 13).
     const IngestService::Result retry = ingestAndWait(kKey, kJson, batchJson(now, 10, 4));
     QVERIFY(!retry.error);
@@ -234,7 +227,7 @@ void tst_IngestService::answersOnlyAfterDurableStore()
 {
     int storedWhenAnswered = -1;
     bool answered = false;
-    m_service->ingest(kKey, kJson, batchJson(m_clock->now(), 1, 100), [&](const IngestService::Result &result) {
+    m_service->ingest(kKey, kJson, batchJson(m_fixture->clock()->now(), 1, 100), [&](const IngestService::Result &result) {
         QVERIFY(!result.error);
         storedWhenAnswered = storedPoints();
         answered = true;
@@ -246,9 +239,9 @@ void tst_IngestService::answersOnlyAfterDurableStore()
 
 void tst_IngestService::storageDownIs503AndStoresNothing()
 {
-    QSignalSpy published(m_hub.get(), &Hub::eventPublished);
-    m_storage->dropConnectionForTest();
-    const IngestService::Result result = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 1, 5));
+    QSignalSpy published(m_fixture->hub(), &Hub::eventPublished);
+    m_fixture->storage()->dropConnectionForTest();
+    const IngestService::Result result = ingestAndWait(kKey, kJson, batchJson(m_fixture->clock()->now(), 1, 5));
     QVERIFY(result.error.has_value());
     QCOMPARE(result.error->status, 503);
     QCOMPARE(result.error->code, QByteArray("storage_unavailable"));
@@ -261,14 +254,14 @@ void tst_IngestService::storageDownIs503AndStoresNothing()
 
 void tst_IngestService::metricsCount()
 {
-    const QDateTime now = m_clock->now();
+    const QDateTime now = m_fixture->clock()->now();
     QVERIFY(!ingestAndWait(kKey, kJson, batchJson(now, 1, 4)).error);
     QVERIFY(!ingestAndWait(kKey, kJson, batchJson(now, 1, 2)).error);
     QVERIFY(ingestAndWait(QByteArray("bad"), kJson, batchJson(now, 1, 2)).error);
     QCOMPARE(m_metrics->points("accepted"), quint64(4));
     QCOMPARE(m_metrics->points("duplicate"), quint64(2));
     QCOMPARE(m_metrics->rejected("invalid_api_key"), quint64(1));
-    const QByteArray text = m_metrics->text(m_hub->publishedCount());
+    const QByteArray text = m_metrics->text(m_fixture->hub()->publishedCount());
     QVERIFY(text.contains("sightline_ingest_points_total{result=\"accepted\"} 4\n"));
     QVERIFY(text.contains("sightline_ingest_points_total{result=\"duplicate\"} 2\n"));
     QVERIFY(text.contains("sightline_ingest_rejected_total{reason=\"invalid_api_key\"} 1\n"));
@@ -280,14 +273,14 @@ void tst_IngestService::rateLimitedIs429AndStoresNothing()
 {
     IngestLimits limits;
     limits.maxPointsPerSecond = 2; // a burst of 4 points per device
-    m_service = std::make_unique<IngestService>(limits, &m_keys, m_storage.get(), m_hub.get(), m_clock.get(),
+    m_service = std::make_unique<IngestService>(limits, &m_keys, m_fixture->storage(), m_fixture->hub(), m_fixture->clock(),
                                                 m_metrics.get());
-    const IngestService::Result burst = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 1, 4));
+    const IngestService::Result burst = ingestAndWait(kKey, kJson, batchJson(m_fixture->clock()->now(), 1, 4));
     QVERIFY2(!burst.error, qPrintable(burst.error ? burst.error->message : QString()));
     QCOMPARE(burst.accepted, 4);
-    const quint64 lastId = m_hub->lastIssuedId();
+    const quint64 lastId = m_fixture->hub()->lastIssuedId();
 
-    const IngestService::Result limited = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 5, 1));
+    const IngestService::Result limited = ingestAndWait(kKey, kJson, batchJson(m_fixture->clock()->now(), 5, 1));
     QVERIFY(limited.error);
     QCOMPARE(limited.error->status, 429);
     QCOMPARE(limited.error->code, QByteArrayLiteral("rate_limited"));
@@ -296,10 +289,10 @@ void tst_IngestService::rateLimitedIs429AndStoresNothing()
     QCOMPARE(limited.error->headers.first().first, QByteArrayLiteral("Retry-After"));
     QCOMPARE(limited.error->headers.first().second, QByteArrayLiteral("1"));
     QCOMPARE(storedPoints(), 4);
-    QCOMPARE(m_hub->lastIssuedId(), lastId); // a refused request takes no event id
+    QCOMPARE(m_fixture->hub()->lastIssuedId(), lastId); // a refused request takes no event id
 
-    m_clock->advance(1000);
-    const IngestService::Result later = ingestAndWait(kKey, kJson, batchJson(m_clock->now(), 5, 1));
+    m_fixture->clock()->advance(1000);
+    const IngestService::Result later = ingestAndWait(kKey, kJson, batchJson(m_fixture->clock()->now(), 5, 1));
     QVERIFY2(!later.error, qPrintable(later.error ? later.error->message : QString()));
     QCOMPARE(later.accepted, 1);
     QCOMPARE(storedPoints(), 5);

@@ -1,5 +1,7 @@
 #include "server/telemetryroutes.h"
 
+#include <optional>
+
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -179,6 +181,27 @@ std::optional<DeviceRecord> visibleDevice(Authenticator *auth, const AccessClaim
     return std::nullopt;
 }
 
+
+// The start of every dashboard query route (history, alerts, devices): the
+// bearer token first, then the query's parameters. Nothing when either is
+// refused, and then the refusal has been answered.
+std::optional<AccessClaims> authorizeQuery(const Authenticator &auth, const QHttpServerRequest &request,
+                                           const QStringList &allowed, const PendingAnswer &answer,
+                                           QHash<QString, QString> *values)
+{
+    BearerResult bearer = auth.authenticateBearer(request);
+    if (!bearer.claims) {
+        answer.sendError(bearer.error);
+        return std::nullopt;
+    }
+    ApiError error;
+    if (!readQuery(request, allowed, values, &error)) {
+        answer.sendError(error);
+        return std::nullopt;
+    }
+    return std::move(bearer.claims);
+}
+
 } // namespace
 
 TelemetryRoutes::TelemetryRoutes(const ServerConfig &config, Authenticator *auth, IngestService *ingest,
@@ -227,21 +250,14 @@ void TelemetryRoutes::handleIngest(const QHttpServerRequest &request, QHttpServe
 void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     const PendingAnswer answer(std::move(responder));
-    const BearerResult bearer = m_auth->authenticateBearer(request);
-    if (!bearer.claims) {
-        answer.sendError(bearer.error);
-        return;
-    }
-    const AccessClaims &claims = *bearer.claims;
     QHash<QString, QString> values;
-    ApiError error;
-    if (!readQuery(request,
-                   {QStringLiteral("deviceId"), QStringLiteral("since"), QStringLiteral("until"),
-                    QStringLiteral("fields"), QStringLiteral("limit")},
-                   &values, &error)) {
-        answer.sendError(error);
+    const QStringList allowed{QStringLiteral("deviceId"), QStringLiteral("since"), QStringLiteral("until"),
+                              QStringLiteral("fields"), QStringLiteral("limit")};
+    const std::optional<AccessClaims> authorized = authorizeQuery(*m_auth, request, allowed, answer, &values);
+    if (!authorized)
         return;
-    }
+    const AccessClaims &claims = *authorized;
+    ApiError error;
     const QString deviceId = values.value(QStringLiteral("deviceId"));
     if (deviceId.isEmpty()) {
         answer.sendError(ApiError::invalidRequest(QStringLiteral("The query needs deviceId=<device id>.")));
@@ -312,18 +328,13 @@ void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServ
 void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     const PendingAnswer answer(std::move(responder));
-    const BearerResult bearer = m_auth->authenticateBearer(request);
-    if (!bearer.claims) {
-        answer.sendError(bearer.error);
-        return;
-    }
-    const AccessClaims &claims = *bearer.claims;
     QHash<QString, QString> values;
-    ApiError error;
-    if (!readQuery(request, {QStringLiteral("since"), QStringLiteral("state")}, &values, &error)) {
-        answer.sendError(error);
+    const QStringList allowed{QStringLiteral("since"), QStringLiteral("state")};
+    const std::optional<AccessClaims> authorized = authorizeQuery(*m_auth, request, allowed, answer, &values);
+    if (!authorized)
         return;
-    }
+    const AccessClaims &claims = *authorized;
+    ApiError error;
     QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-qint64(m_config.retentionHours) * 3600);
     if (!readTime(values, QStringLiteral("since"), &since, &error)) {
         answer.sendError(error);
@@ -365,18 +376,11 @@ void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServe
 void TelemetryRoutes::handleDevices(const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
     const PendingAnswer answer(std::move(responder));
-    const BearerResult bearer = m_auth->authenticateBearer(request);
-    if (!bearer.claims) {
-        answer.sendError(bearer.error);
-        return;
-    }
-    const AccessClaims &claims = *bearer.claims;
     QHash<QString, QString> values;
-    ApiError error;
-    if (!readQuery(request, {}, &values, &error)) {
-        answer.sendError(error);
+    const std::optional<AccessClaims> authorized = authorizeQuery(*m_auth, request, {}, answer, &values);
+    if (!authorized)
         return;
-    }
+    const AccessClaims &claims = *authorized;
     QJsonArray devices;
     const QList<DeviceRecord> records = m_auth->devices(claims.accountId);
     for (const DeviceRecord &device : records) {

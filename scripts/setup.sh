@@ -15,10 +15,10 @@ packages=(
     # toolchain
     cmake ninja-build g++ pkg-config ccache
     # Qt 6.4 and the libraries we link
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev
     qtkeychain-qt6-dev libqt6sql6-sqlite libsodium-dev libjwt-dev libhiredis-dev
     libqt6svg6  # SVG icon engine: the app icon in resources/
-    libgl-dev libglx-dev libopengl-dev
+    libgl-dev libglx-dev libopengl-dev  # Qt6Charts finds Qt6OpenGL(Widgets) (libqt6opengl6-dev above)
     # running the apps without a desktop (demo and tests)
     xvfb xauth fonts-dejavu-core
 )

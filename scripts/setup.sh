@@ -24,7 +24,9 @@ packages=(
 )
 for arg in "$@"; do
     case $arg in
-        --test) packages+=(dbus dbus-x11 gnome-keyring libsecret-tools) ;;
+        # Real Redis and InfluxDB for the scale-out tests (issue 8); the
+        # fixtures start their own instances on free ports.
+        --test) packages+=(dbus dbus-x11 gnome-keyring libsecret-tools redis-server influxdb) ;;
         --bench)
             packages+=(wrk nginx-light libnginx-mod-nchan valgrind)
             # Node.js for the eventsource-parser baseline, unless one is on PATH already.

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "support/httpclient.h"
+#include "support/streamreader.h"
 #include "server/authservice.h"
 #include "server/hub.h"
 #include "server/rfc3339.h"
@@ -40,135 +41,6 @@ constexpr int kTimeoutMs = 20000;
 // Most tests count telemetry points; a device's first point also publishes
 // a device_status event, which these leave out.
 const QByteArray kTelemetry = QByteArrayLiteral("types=telemetry,system");
-
-// One stream as a client sees it: the raw bytes, the status line and
-// headers, and the events our WHATWG parser makes of the body.
-class StreamReader
-{
-public:
-    StreamReader() = default;
-    StreamReader(const StreamReader &) = delete;
-    StreamReader &operator=(const StreamReader &) = delete;
-
-    void open(quint16 port, const QByteArray &token, const QByteArray &query = {},
-              const QByteArray &lastEventId = {}, const QByteArray &extraRequestBytes = {})
-    {
-        QObject::connect(&m_socket, &QIODevice::readyRead, &m_socket, [this] { read(); });
-        QObject::connect(&m_socket, &QAbstractSocket::disconnected, &m_socket, [this] { m_closed = true; });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        QByteArray request = "GET /api/v1/telemetry/stream" + (query.isEmpty() ? QByteArray() : "?" + query)
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
-        if (!token.isNull())
-            request += "Authorization: Bearer " + token + "\r\n";
-        if (!lastEventId.isNull())
-            request += "Last-Event-ID: " + lastEventId + "\r\n";
-        request += "\r\n" + extraRequestBytes;
-        m_socket.write(request);
-    }
-    void close() { m_socket.abort(); }
-
-    bool hasHeaders() const { return m_status != 0; }
-    int status() const { return m_status; }
-    QByteArray header(const QByteArray &name) const { return m_headers.value(name.toLower()); }
-    bool hasHeader(const QByteArray &name) const { return m_headers.contains(name.toLower()); }
-    const QByteArray &body() const { return m_body; }
-    bool isClosed() const { return m_closed; }
-    const QList<SseEvent> &events() const { return m_events; }
-    qint64 retryHint() const { return m_parser.retryHint(); }
-
-    // The ids of the logged (non-system) events, in arrival order.
-    QList<quint64> ids() const
-    {
-        QList<quint64> out;
-        for (const SseEvent &event : m_events) {
-            if (event.type != QLatin1String("system"))
-                out.append(QJsonDocument::fromJson(event.data).object().value(QStringLiteral("id")).toString().toULongLong());
-        }
-        return out;
-    }
-    QList<QJsonObject> systemEvents() const
-    {
-        QList<QJsonObject> out;
-        for (const SseEvent &event : m_events) {
-            if (event.type == QLatin1String("system"))
-                out.append(QJsonDocument::fromJson(event.data).object());
-        }
-        return out;
-    }
-    bool hasSystemEvent(const QString &kind) const
-    {
-        for (const QJsonObject &event : systemEvents()) {
-            if (event.value(QStringLiteral("data")).toObject().value(QStringLiteral("kind")).toString() == kind)
-                return true;
-        }
-        return false;
-    }
-    bool waitForIds(qsizetype count) { return waitUntil([&] { return ids().size() >= count; }); }
-
-    // Runs the event loop until `done` holds, checking after every read
-    // (not on a polling interval, so a thousand connections stay fast).
-    bool waitUntil(const std::function<bool()> &done, int timeoutMs = kTimeoutMs)
-    {
-        if (done())
-            return true;
-        QEventLoop loop;
-        QTimer timeout;
-        timeout.setSingleShot(true);
-        QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-        const auto check = [&] {
-            if (done())
-                loop.quit();
-        };
-        QObject::connect(&m_socket, &QIODevice::readyRead, &loop, check, Qt::QueuedConnection);
-        QObject::connect(&m_socket, &QAbstractSocket::disconnected, &loop, check, Qt::QueuedConnection);
-        // Conditions that change without a read (server-side publishing in
-        // this process) are checked again now and then.
-        QTimer recheck;
-        QObject::connect(&recheck, &QTimer::timeout, &loop, check);
-        recheck.start(20);
-        timeout.start(timeoutMs);
-        loop.exec();
-        return done();
-    }
-
-private:
-    void read()
-    {
-        const QByteArray bytes = m_socket.readAll();
-        if (m_status == 0) {
-            m_head += bytes;
-            const qsizetype end = m_head.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            const QList<QByteArray> lines = m_head.left(end).split('\n');
-            const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0)
-                    m_headers.insert(lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
-            }
-            m_status = statusLine.value(1).toInt();
-            feed(m_head.mid(end + 4));
-            m_head.clear();
-            return;
-        }
-        feed(bytes);
-    }
-    void feed(const QByteArray &bytes)
-    {
-        m_body += bytes;
-        m_events += m_parser.feed(bytes);
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_head;
-    int m_status = 0;
-    QHash<QByteArray, QByteArray> m_headers;
-    QByteArray m_body;
-    SseParser m_parser;
-    QList<SseEvent> m_events;
-    bool m_closed = false;
-};
 
 // Two accounts: acme with sites north and south, globex with site hq.
 struct Fleet

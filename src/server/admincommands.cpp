@@ -38,10 +38,12 @@ QString usage()
     return QStringLiteral(
         "usage:\n"
         "  sightline-server serve      --data-dir DIR [--listen 127.0.0.1:8080] [--config FILE]\n"
+        "                              [--influx-url http://HOST:8086] [--redis-url redis://HOST:6379]\n"
         "  sightline-server add-user   --data-dir DIR --account A --username U [--sites s1,s2]\n"
         "                              (reads the password from standard input)\n"
         "  sightline-server add-device --data-dir DIR --account A --site S --device D [--rotate]\n"
         "  sightline-server demo       --data-dir DIR [--listen 127.0.0.1:8080] [--config FILE]\n"
+        "                              [--influx-url URL] [--redis-url URL]\n"
         "--data-dir defaults to %1\n")
         .arg(AdminCommands::defaultDataDir());
 }
@@ -68,6 +70,11 @@ struct Options
                               QStringLiteral("D")};
     QCommandLineOption rotate{QStringLiteral("rotate"),
                               QStringLiteral("Replace the key of an existing device.")};
+    QCommandLineOption influxUrl{QStringLiteral("influx-url"),
+                                 QStringLiteral("Store points in InfluxDB 1.x at this URL."), QStringLiteral("URL")};
+    QCommandLineOption redisUrl{QStringLiteral("redis-url"),
+                                QStringLiteral("Share the event log with other instances through Redis at this URL."),
+                                QStringLiteral("URL")};
 
 };
 
@@ -126,6 +133,20 @@ bool buildConfig(const Options &options, bool allowConfigFile, QTextStream &err,
             return false;
         }
     }
+    if (options.parser.isSet(options.influxUrl)) {
+        config->influxUrl = options.parser.value(options.influxUrl);
+        if (auto e = checkInfluxUrl(config->influxUrl)) {
+            err << "sightline-server: --influx-url " << *e << '\n';
+            return false;
+        }
+    }
+    if (options.parser.isSet(options.redisUrl)) {
+        config->redisUrl = options.parser.value(options.redisUrl);
+        if (auto e = checkRedisUrl(config->redisUrl)) {
+            err << "sightline-server: --redis-url " << *e << '\n';
+            return false;
+        }
+    }
     return true;
 }
 
@@ -171,7 +192,7 @@ int serveUntilSignalled(const ServerConfig &config, QTextStream &out, QTextStrea
 int runServe(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     Options options;
-    options.parser.addOptions({options.dataDir, options.listen, options.config});
+    options.parser.addOptions({options.dataDir, options.listen, options.config, options.influxUrl, options.redisUrl});
     if (!parse(options, arguments, err))
         return kExitUsage;
     ServerConfig config;
@@ -240,7 +261,7 @@ int runDemo(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     // demo serves like serve, so it takes the same --config (docs/API.md).
     Options options;
-    options.parser.addOptions({options.dataDir, options.listen, options.config});
+    options.parser.addOptions({options.dataDir, options.listen, options.config, options.influxUrl, options.redisUrl});
     if (!parse(options, arguments, err))
         return kExitUsage;
     ServerConfig config;

@@ -10,8 +10,27 @@ Hub::Hub(Storage *storage, const Clock *clock, QObject *parent)
     : QObject(parent)
     , m_storage(storage)
     , m_clock(clock)
+    , m_shared(storage->isShared())
 {
     qRegisterMetaType<Sightline::StoredEvent>();
+    if (m_shared)
+        connect(m_storage, &Storage::eventsFollowed, this, &Hub::handleFollowed);
+}
+
+void Hub::handleFollowed(const QList<StoredEvent> &events)
+{
+    for (const StoredEvent &event : events) {
+        if (event.id < m_nextId)
+            continue; // seen already
+        m_nextId = event.id + 1;
+        ++m_published;
+        emit eventPublished(event);
+    }
+}
+
+void Hub::fetchLastEventId(std::function<void(bool ok, quint64 id)> done)
+{
+    m_storage->fetchLastEventId(std::move(done));
 }
 
 bool Hub::parseTopic(const QString &topic, DeviceRecord *device)
@@ -29,7 +48,7 @@ bool Hub::parseTopic(const QString &topic, DeviceRecord *device)
 StoredEvent Hub::prepareEvent(const DeviceRecord &device, const QString &type, const QJsonObject &data)
 {
     StoredEvent event;
-    event.id = m_nextId++;
+    event.id = m_shared ? 0 : m_nextId++;
     event.ts = m_clock->now();
     event.topic = device.topic();
     event.type = type;
@@ -42,6 +61,8 @@ StoredEvent Hub::prepareEvent(const DeviceRecord &device, const QString &type, c
 
 void Hub::announce(const StoredEvent &event)
 {
+    if (m_shared)
+        return; // the follower brings it, in the log's order
     ++m_published;
     emit eventPublished(event);
 }
@@ -71,7 +92,7 @@ QString Hub::publish(const QString &topic, const QString &type, const QJsonObjec
             emit eventDropped(event, result.error);
         }
     });
-    return event.idString();
+    return m_shared ? QString() : event.idString();
 }
 
 void Hub::readEvents(const EventQuery &query, std::function<void(const EventPage &)> done)

@@ -18,6 +18,11 @@ class Storage;
 // stored. Events are emitted in id order: storage answers writes in the
 // order they were made, and every id is handed out together with its write.
 //
+// With a shared log (Storage::isShared(), Redis, issue 8) the log hands out
+// the ids instead: prepared events carry id 0, and the hub publishes what
+// the log's follower delivers (every instance's events, in log order) rather
+// than what this instance wrote.
+//
 // Does not own the storage or the clock (both must outlive it).
 class Hub : public QObject
 {
@@ -30,8 +35,9 @@ public:
     void setLastEventId(quint64 lastId) { m_nextId = lastId + 1; }
 
     // Publishes one event on a topic "account:<a>/site:<s>/device:<d>";
-    // returns the id it got. It is emitted once stored; when storage fails
-    // it is logged and dropped (eventDropped).
+    // returns the id it got (empty with a shared log, where the id comes
+    // later). It is emitted once stored; when storage fails it is logged and
+    // dropped (eventDropped).
     QString publish(const QString &topic, const QString &type, const QJsonObject &data);
 
     // For IngestService: an event with its id and publish time, to be
@@ -47,6 +53,12 @@ public:
     // Range read of the log for stream resume: events after query.afterId.
     void readEvents(const EventQuery &query, std::function<void(const EventPage &)> done);
 
+    // Whether the log is shared with other instances (see above).
+    bool isShared() const { return m_shared; }
+    // Asks the log for its newest id, which with a shared log may be ahead
+    // of lastIssuedId(); done(false, ...) when the log cannot say.
+    void fetchLastEventId(std::function<void(bool ok, quint64 id)> done);
+
     // The last id handed out ("0" before any).
     quint64 lastIssuedId() const { return m_nextId - 1; }
     quint64 publishedCount() const { return m_published; }
@@ -61,10 +73,13 @@ Q_SIGNALS:
     void eventDropped(const Sightline::StoredEvent &event, const QString &reason);
 
 private:
+    void handleFollowed(const QList<Sightline::StoredEvent> &events);
+
     Storage *m_storage;   // not owned
     const Clock *m_clock; // not owned
     quint64 m_nextId = 1;
     quint64 m_published = 0;
+    bool m_shared = false;
 };
 
 } // namespace Sightline

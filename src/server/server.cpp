@@ -141,7 +141,8 @@ void Server::registerOwnRoutes()
         // detail so an operator sees what is down.
         QStringList down;
         for (auto it = body.begin(); it != body.end(); ++it) {
-            if (it.value().isString() && it.value().toString() != QLatin1String("ok"))
+            if (it.key() != QLatin1String("lastEventId") && it.value().isString()
+                && it.value().toString() != QLatin1String("ok"))
                 down.append(it.key() + QStringLiteral(": ") + it.value().toString());
         }
         ApiError error{503, QByteArrayLiteral("unavailable"),

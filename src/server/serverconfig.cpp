@@ -1,11 +1,14 @@
 #include "server/serverconfig.h"
 
+#include "server/redisconnection.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 #include <cmath>
 #include <functional>
@@ -152,6 +155,23 @@ Error readAlertRule(const QJsonValue &value, const QString &prefix, AlertRule *r
 
 } // namespace
 
+Error checkInfluxUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        || url.host().isEmpty())
+        return QStringLiteral("\"%1\" is not an http(s)://HOST:PORT URL of InfluxDB").arg(text);
+    return {};
+}
+
+Error checkRedisUrl(const QString &text)
+{
+    QString error;
+    if (!RedisAddress::fromUrl(text, &error))
+        return error;
+    return {};
+}
+
 Error applyConfigJson(const QByteArray &json, ServerConfig *config)
 {
     QJsonParseError parseError;
@@ -214,6 +234,26 @@ Error applyConfigJson(const QByteArray &json, ServerConfig *config)
          intKey(&ServerConfig::loginMaxFailuresPerAddress, 1, kIntMax)},
         {QStringLiteral("loginWindowSeconds"), intKey(&ServerConfig::loginWindowSeconds, 1, 7 * 86400)},
         {QStringLiteral("ingestMaxPointsPerSecond"), intKey(&ServerConfig::ingestMaxPointsPerSecond, 0, kIntMax)},
+        {QStringLiteral("influxUrl"),
+         [](const QJsonValue &v, const QString &k, ServerConfig &cfg) -> Error {
+             QString text;
+             if (auto e = readString(v, k, true, &text))
+                 return e;
+             if (auto e = checkInfluxUrl(text); e && !text.isEmpty())
+                 return keyError(k, *e);
+             cfg.influxUrl = text;
+             return {};
+         }},
+        {QStringLiteral("redisUrl"),
+         [](const QJsonValue &v, const QString &k, ServerConfig &cfg) -> Error {
+             QString text;
+             if (auto e = readString(v, k, true, &text))
+                 return e;
+             if (auto e = checkRedisUrl(text); e && !text.isEmpty())
+                 return keyError(k, *e);
+             cfg.redisUrl = text;
+             return {};
+         }},
         {QStringLiteral("alertRules"),
          [](const QJsonValue &v, const QString &k, ServerConfig &cfg) -> Error {
              if (!v.isArray())

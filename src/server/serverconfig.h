@@ -48,8 +48,8 @@ struct ServerConfig
     int loginWindowSeconds = 900;
     int ingestMaxPointsPerSecond = 100000; // per device, burst twice that; 0 = unlimited
     QList<AlertRule> alertRules;
-    QString influxUrl; // issue 8
-    QString redisUrl;  // issue 8
+    QString influxUrl; // issue 8: InfluxDB 1.x for points (empty: SQLite)
+    QString redisUrl;  // issue 8: Redis for the shared event log (empty: SQLite, one instance)
 };
 
 // Loading (serverconfig.cpp). Each returns an error sentence that names the
@@ -63,6 +63,11 @@ std::optional<QString> applyConfigJson(const QByteArray &json, ServerConfig *con
 
 // Reads FILE and applies it as above (the error also names the file).
 std::optional<QString> applyConfigFile(const QString &path, ServerConfig *config);
+
+// Checks an InfluxDB URL (http(s)://HOST[:PORT][?db=NAME]) and a Redis URL
+// (redis://[:PASSWORD@]HOST[:PORT][/DB]); the error says what is wrong.
+std::optional<QString> checkInfluxUrl(const QString &url);
+std::optional<QString> checkRedisUrl(const QString &url);
 
 // Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:0", "localhost:8080",
 // "0.0.0.0:80"); port 0 asks for a free port.

@@ -358,7 +358,9 @@ bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QStr
         // INSERT OR IGNORE: the unique (account, device, seq) turns a stored
         // (deviceId, seq) into "no row", found without a lookup first.
         QSqlQuery &insert = *m_insertPoint;
-        insert.addBindValue(write.event.id);
+        // Id 0: a point store under a log elsewhere (SqlitePointStore, issue
+        // 8); the row gets the next rowid, which no event carries.
+        insert.addBindValue(write.event.id ? QVariant(write.event.id) : QVariant(QMetaType::fromType<qint64>()));
         insert.addBindValue(account);
         insert.addBindValue(write.device.siteId);
         insert.addBindValue(device);
@@ -389,7 +391,7 @@ bool SqliteWorker::writeBatch(const WriteBatch &batch, WriteResult *result, QStr
             continue;
         }
         m_highWater = qMax(m_highWater, write.event.id);
-        result->eventIds.append(write.event.id);
+        result->eventIds.append(write.event.id ? write.event.id : insert.lastInsertId().toULongLong());
         result->duplicates.append(false);
 
         const QString key = deviceKey(account, device);

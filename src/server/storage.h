@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <functional>
+#include <utility>
 
 #include "server/storagetypes.h"
 
@@ -14,7 +15,8 @@ namespace Sightline {
 // main thread and never blocks it on the disk (except open() and close() at
 // start and stop): results come back through the callbacks, on the main
 // thread, in the order the calls were made. SQLite is the default
-// (SqliteStorage); an InfluxDB implementation comes with issue 8.
+// (SqliteStorage); issue 8 adds SplitStorage, which keeps points in a
+// PointStore (InfluxDB) and the event log elsewhere (SQLite or Redis).
 class Storage : public QObject
 {
     Q_OBJECT
@@ -54,10 +56,27 @@ public:
 
     virtual bool isHealthy() const = 0;
     virtual QString statusText() const = 0; // "ok" or what is wrong
+    // The key of this storage's part in GET /health, and every part's
+    // status by key (a SplitStorage has two).
+    virtual QString healthKey() const { return QStringLiteral("storage"); }
+    virtual QList<std::pair<QString, QString>> healthParts() const { return {{healthKey(), statusText()}}; }
+
+    // A log shared with other server instances (Redis): write() hands out
+    // the event ids (events are prepared with id 0; a state event that
+    // changes nothing is not appended, its id stays 0), and every event any
+    // instance appended comes back through eventsFollowed, which is what
+    // the hub publishes. A local log (false) takes the hub's ids and emits
+    // nothing: the hub announces what was written.
+    virtual bool isShared() const { return false; }
+    // The newest id of the log as the log itself knows it now (a shared
+    // log may be ahead of what this instance has followed so far).
+    virtual void fetchLastEventId(std::function<void(bool ok, quint64 id)> done) { done(true, lastEventId()); }
 
 Q_SIGNALS:
     // One group commit took `seconds` (for sightline_storage_write_seconds).
     void commitTimed(double seconds);
+    // Shared logs: events appended by any instance, in id order, each once.
+    void eventsFollowed(const QList<Sightline::StoredEvent> &events);
 };
 
 } // namespace Sightline

@@ -15,4 +15,11 @@ QJsonObject StoredEvent::toJson() const
     };
 }
 
+bool EventQuery::matches(const StoredEvent &event) const
+{
+    return event.accountId == accountId && (sites.isEmpty() || sites.contains(event.siteId))
+        && (devices.isEmpty() || devices.contains(event.deviceId)) && (types.isEmpty() || types.contains(event.type))
+        && (!since || event.ts >= *since);
+}
+
 } // namespace Sightline

@@ -85,6 +85,10 @@ struct EventQuery
     // (paging forward by afterId), true the newest; either way the page is
     // oldest first and hasMore says some were left out.
     bool newest = false;
+
+    // Whether `event` passes the account, site, device, type and since
+    // filters (for logs that cannot filter where they read).
+    bool matches(const StoredEvent &event) const;
 };
 
 struct EventPage

@@ -6,12 +6,14 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QPointer>
+#include <QTcpSocket>
 
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <mutex>
 
 #include "server/apierror.h"
@@ -135,13 +137,62 @@ void StreamEndpoint::handleStream(const QHttpServerRequest &request, QHttpServer
         refuse(error);
         return;
     }
+    const QByteArray lastEventIdHeader = request.value(QByteArrayLiteral("last-event-id"));
     const quint64 lastIssued = m_hub->lastIssuedId();
-    const std::optional<quint64> lastEventId =
-        StreamFilter::parseLastEventId(request.value(QByteArrayLiteral("last-event-id")), lastIssued, &error);
+    const std::optional<quint64> lastEventId = StreamFilter::parseLastEventId(lastEventIdHeader, lastIssued, &error);
     if (!error.code.isEmpty()) {
+        ApiError ignored;
+        if (m_hub->isShared()
+            && StreamFilter::parseLastEventId(lastEventIdHeader, std::numeric_limits<quint64>::max(), &ignored)) {
+            // Above what this instance has followed, but another instance
+            // may have issued it a moment ago (issue 8): the log decides.
+            resumeAfterLogCheck(std::move(responder), *filter, lastEventIdHeader, claims.expiresAt);
+            return;
+        }
         refuse(error);
         return;
     }
+    openStream(std::move(responder), *filter, lastEventId, claims.expiresAt, lastIssued);
+}
+
+void StreamEndpoint::resumeAfterLogCheck(QHttpServerResponder &&responder, const StreamFilter &filter,
+                                         const QByteArray &lastEventIdHeader, const QDateTime &expiresAt)
+{
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    const QPointer<QTcpSocket> socket(held->socket());
+    const QPointer<StreamEndpoint> self(this);
+    m_hub->fetchLastEventId([self, socket, held, filter, lastEventIdHeader, expiresAt](bool ok, quint64 newest) {
+        if (!self || !socket)
+            return; // the server or the client went away meanwhile
+        ApiError error;
+        std::optional<quint64> lastEventId;
+        if (!ok) {
+            error = ApiError{503, QByteArrayLiteral("unavailable"),
+                             QStringLiteral("The event log cannot be read right now; reconnect in a few seconds."), {}}
+                        .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
+        } else if (self->m_shutDown) {
+            error = ApiError{503, QByteArrayLiteral("shutting_down"),
+                             QStringLiteral("The server is shutting down; reconnect in a few seconds."), {}}
+                        .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10"));
+        } else {
+            lastEventId = StreamFilter::parseLastEventId(lastEventIdHeader, newest, &error);
+        }
+        if (!error.code.isEmpty()) {
+            ++self->m_streamsRefused;
+            toResponse(error).write(std::move(*held));
+            return;
+        }
+        self->openStream(std::move(*held), filter, lastEventId, expiresAt, newest);
+    });
+}
+
+void StreamEndpoint::openStream(QHttpServerResponder &&responder, const StreamFilter &filter,
+                                std::optional<quint64> lastEventId, const QDateTime &expiresAt, quint64 lastIssued)
+{
+    const auto refuse = [this, &responder](const ApiError &error) {
+        ++m_streamsRefused;
+        toResponse(error).write(std::move(responder));
+    };
     if (m_activeClients >= m_config.maxStreamClients) {
         qCWarning(lcServerHub, "refusing a stream: %d clients is the limit (maxStreamClients)",
                   m_config.maxStreamClients);
@@ -151,7 +202,7 @@ void StreamEndpoint::handleStream(const QHttpServerRequest &request, QHttpServer
         return;
     }
 
-    auto *client = new StreamClientConnection(std::move(responder), *filter, lastEventId,
+    auto *client = new StreamClientConnection(std::move(responder), filter, lastEventId,
                                               m_config.slowClientMaxBytes, this);
     connect(client, &StreamClientConnection::disconnected, this, [this, client] { forget(client); });
     connect(client, &StreamClientConnection::drained, this, [this, client] { continueReplay(client); });
@@ -162,10 +213,10 @@ void StreamEndpoint::handleStream(const QHttpServerRequest &request, QHttpServer
     book.expiry = m_expiries.end();
     book.indexed = true;
     book.issuedAtOpen = lastIssued;
-    if (claims.expiresAt.isValid())
-        book.expiry = m_expiries.emplace(claims.expiresAt.toMSecsSinceEpoch(), client);
+    if (expiresAt.isValid())
+        book.expiry = m_expiries.emplace(expiresAt.toMSecsSinceEpoch(), client);
     m_clients.insert(client, book);
-    m_byAccount[filter->accountId()].push_back(client);
+    m_byAccount[filter.accountId()].push_back(client);
     ++m_activeClients;
     ++m_streamsOpened;
     scheduleExpiryTimer();
@@ -174,10 +225,10 @@ void StreamEndpoint::handleStream(const QHttpServerRequest &request, QHttpServer
         forget(client);
         return;
     }
-    qCDebug(lcServerHub) << "stream opened for account" << filter->accountId() << "resuming after"
+    qCDebug(lcServerHub) << "stream opened for account" << filter.accountId() << "resuming after"
                          << (lastEventId ? QString::number(*lastEventId) : QStringLiteral("(live)"));
     if (lastEventId) {
-        if (filter->wantsLogEvents())
+        if (filter.wantsLogEvents())
             requestReplayPage(client);
         else if (!client->finishReplay()) // only system events: nothing to replay
             dropSlowClient(client);

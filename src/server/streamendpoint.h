@@ -6,7 +6,10 @@
 #include <QString>
 #include <QTimer>
 
+#include <QDateTime>
+
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "server/serverconfig.h"
@@ -20,6 +23,7 @@ namespace Sightline {
 class Authenticator;
 class Hub;
 class StreamClientConnection;
+class StreamFilter;
 struct EventPage;
 struct StoredEvent;
 
@@ -83,6 +87,10 @@ private:
     };
 
     void handleStream(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void resumeAfterLogCheck(QHttpServerResponder &&responder, const StreamFilter &filter,
+                             const QByteArray &lastEventIdHeader, const QDateTime &expiresAt);
+    void openStream(QHttpServerResponder &&responder, const StreamFilter &filter, std::optional<quint64> lastEventId,
+                    const QDateTime &expiresAt, quint64 lastIssued);
     void handleEventPublished(const StoredEvent &event);
     void requestReplayPage(StreamClientConnection *client);
     void handleReplayPage(StreamClientConnection *client, const EventPage &page);

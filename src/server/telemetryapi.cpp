@@ -9,6 +9,11 @@
 #include "server/hub.h"
 #include "server/ingestservice.h"
 #include "server/logging.h"
+#include "server/influxpointstore.h"
+#include "server/rediseventlog.h"
+#include "server/rfc3339.h"
+#include "server/splitstorage.h"
+#include "server/sqlitepointstore.h"
 #include "server/sqlitestorage.h"
 #include "server/telemetrymetrics.h"
 #include "server/telemetryroutes.h"
@@ -30,6 +35,49 @@ IngestLimits limitsFrom(const ServerConfig &config)
     return limits;
 }
 
+// The storage the configuration asks for (issue 8): SQLite alone by
+// default; with --influx-url points go to InfluxDB and the log stays in
+// SQLite; with --redis-url the log is in Redis and points stay in SQLite
+// (shared by the instances of one host) unless InfluxDB takes them.
+std::unique_ptr<Storage> makeStorage(const ServerConfig &config, QString *error)
+{
+    const QString sqlitePath = QDir(config.dataDir).filePath(QStringLiteral("telemetry.sqlite"));
+    if (config.influxUrl.isEmpty() && config.redisUrl.isEmpty())
+        return std::make_unique<SqliteStorage>(sqlitePath);
+    std::unique_ptr<Storage> log;
+    if (config.redisUrl.isEmpty()) {
+        log = std::make_unique<SqliteStorage>(sqlitePath);
+    } else {
+        const std::optional<RedisAddress> address = RedisAddress::fromUrl(config.redisUrl, error);
+        if (!address)
+            return nullptr;
+        log = std::make_unique<RedisEventLog>(*address, config.retentionHours);
+    }
+    std::unique_ptr<PointStore> points;
+    if (config.influxUrl.isEmpty())
+        points = std::make_unique<SqlitePointStore>(sqlitePath);
+    else
+        points = std::make_unique<InfluxPointStore>(QUrl(config.influxUrl), config.retentionHours);
+    return std::make_unique<SplitStorage>(std::move(points), std::move(log));
+}
+
+// A telemetry event of the log as the point the rules and the device
+// tracker take (shared logs feed them from the log, see the constructor).
+std::optional<TelemetryPoint> pointOf(const StoredEvent &event)
+{
+    const std::optional<QDateTime> ts = parseRfc3339(event.data.value(QLatin1String("ts")).toString());
+    if (!ts)
+        return std::nullopt;
+    TelemetryPoint point;
+    point.deviceId = event.deviceId;
+    point.ts = *ts;
+    const QJsonValue seq = event.data.value(QLatin1String("seq"));
+    if (seq.isDouble())
+        point.seq = qint64(seq.toDouble());
+    point.fields = event.data.value(QLatin1String("fields")).toObject();
+    return point;
+}
+
 } // namespace
 
 TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, QObject *parent)
@@ -45,7 +93,9 @@ TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, cons
     , m_clock(clock ? clock : m_ownClock.get())
     , m_metrics(std::make_unique<TelemetryMetrics>())
 {
-    m_storage = std::make_unique<SqliteStorage>(QDir(m_config.dataDir).filePath(QStringLiteral("telemetry.sqlite")));
+    m_storage = makeStorage(m_config, &m_configError);
+    if (!m_storage) // start() refuses with m_configError; the rest still needs a storage to point at
+        m_storage = std::make_unique<SqliteStorage>(QDir(m_config.dataDir).filePath(QStringLiteral("telemetry.sqlite")));
     m_hub = std::make_unique<Hub>(m_storage.get(), m_clock);
     m_deviceTracker = std::make_unique<DeviceTracker>(m_config.offlineAfterSeconds, m_hub.get(), m_clock);
     m_alertEngine = std::make_unique<AlertEngine>(m_config.alertRules, m_hub.get(), m_clock);
@@ -55,8 +105,24 @@ TelemetryApi::TelemetryApi(const ServerConfig &config, Authenticator *auth, cons
                                                  m_deviceTracker.get());
 
     // Device status first, so a device is online before its first alert.
-    connect(m_ingest.get(), &IngestService::pointsStored, m_deviceTracker.get(), &DeviceTracker::recordPoints);
-    connect(m_ingest.get(), &IngestService::pointsStored, m_alertEngine.get(), &AlertEngine::evaluate);
+    if (m_hub->isShared()) {
+        // Every instance sees every instance's points in the log's order, so
+        // each one's tracker and rules agree; the shared log appends a
+        // status or alert change once, whichever instance proposes it first.
+        connect(m_hub.get(), &Hub::eventPublished, this, [this](const StoredEvent &event) {
+            if (event.type != QLatin1String("telemetry"))
+                return;
+            const std::optional<TelemetryPoint> point = pointOf(event);
+            if (!point)
+                return;
+            const DeviceRecord device{event.accountId, event.siteId, event.deviceId};
+            m_deviceTracker->recordPoints(device, {*point});
+            m_alertEngine->evaluate(device, {*point});
+        });
+    } else {
+        connect(m_ingest.get(), &IngestService::pointsStored, m_deviceTracker.get(), &DeviceTracker::recordPoints);
+        connect(m_ingest.get(), &IngestService::pointsStored, m_alertEngine.get(), &AlertEngine::evaluate);
+    }
     connect(m_storage.get(), &Storage::commitTimed, this,
             [this](double seconds) { m_metrics->observeStorageWrite(seconds); });
 
@@ -81,6 +147,10 @@ bool TelemetryApi::start(QString *error)
         return true;
     if (m_config.dataDir.isEmpty()) {
         *error = QStringLiteral("no data directory configured");
+        return false;
+    }
+    if (!m_configError.isEmpty()) {
+        *error = m_configError;
         return false;
     }
     QString storageError;
@@ -137,17 +207,16 @@ bool TelemetryApi::isHealthy() const
 
 QJsonObject TelemetryApi::health() const
 {
-    QString storage;
-    if (!m_started)
-        storage = QStringLiteral("not started");
-    else if (m_shutDown)
-        storage = QStringLiteral("shut down");
-    else
-        storage = m_storage->statusText();
-    return QJsonObject{
-        {QStringLiteral("storage"), storage},
-        {QStringLiteral("lastEventId"), QString::number(m_hub->lastIssuedId())},
-    };
+    QJsonObject health{{QStringLiteral("lastEventId"), QString::number(m_hub->lastIssuedId())}};
+    if (!m_started || m_shutDown) {
+        health.insert(QStringLiteral("storage"), m_started ? QStringLiteral("shut down") : QStringLiteral("not started"));
+        return health;
+    }
+    // One key per part ("storage", "influx", "redis"), so the degraded one
+    // is named.
+    for (const auto &[key, status] : m_storage->healthParts())
+        health.insert(key, status);
+    return health;
 }
 
 QByteArray TelemetryApi::metricsText() const

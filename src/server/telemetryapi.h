@@ -29,7 +29,9 @@ class TelemetryRoutes;
 // routes. The Server class (auth side) owns one TelemetryApi, calls start()
 // before listening, registerRoutes() once, and shutdown() before it stops.
 //
-// Owns: the storage (SQLite on its own worker thread), the Hub, IngestService,
+// Owns: the storage (SQLite on its own worker thread; with issue 8's
+// --influx-url / --redis-url a SplitStorage of InfluxDB or SQLite points and
+// a SQLite or Redis event log), the Hub, IngestService,
 // AlertEngine, DeviceTracker and the periodic timers (retention purge, offline
 // detection, alert hold times). Does not own the Authenticator (not owned,
 // must outlive this object) nor the QHttpServer.
@@ -91,6 +93,7 @@ private:
     std::unique_ptr<TelemetryRoutes> m_routes;
     QTimer m_checkTimer;  // hold times and offline detection
     QTimer m_purgeTimer;  // retention
+    QString m_configError; // a storage URL that cannot be used (start() fails with it)
     bool m_started = false;
     bool m_shutDown = false;
 };

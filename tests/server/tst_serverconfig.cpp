@@ -49,6 +49,8 @@ void tst_ServerConfig::defaultsMatchTheContract()
     QCOMPARE(config.loginWindowSeconds, 900);
     QCOMPARE(config.ingestMaxPointsPerSecond, 100000);
     QVERIFY(config.alertRules.isEmpty());
+    QVERIFY(config.influxUrl.isEmpty()); // SQLite alone unless configured (issue 8)
+    QVERIFY(config.redisUrl.isEmpty());
 }
 
 void tst_ServerConfig::appliesEveryKey()
@@ -69,6 +71,8 @@ void tst_ServerConfig::appliesEveryKey()
         "loginMaxFailuresPerAddress": 7,
         "loginWindowSeconds": 120,
         "ingestMaxPointsPerSecond": 0,
+        "influxUrl": "http://influx.lan:8086?db=fleet",
+        "redisUrl": "redis://:pw@redis.lan:6380/2",
         "alertRules": []
     })";
     ServerConfig config;
@@ -90,6 +94,8 @@ void tst_ServerConfig::appliesEveryKey()
     QCOMPARE(config.loginMaxFailuresPerAddress, 7);
     QCOMPARE(config.loginWindowSeconds, 120);
     QCOMPARE(config.ingestMaxPointsPerSecond, 0);
+    QCOMPARE(config.influxUrl, QStringLiteral("http://influx.lan:8086?db=fleet"));
+    QCOMPARE(config.redisUrl, QStringLiteral("redis://:pw@redis.lan:6380/2"));
 }
 
 void tst_ServerConfig::acceptsEmptyObject()
@@ -154,6 +160,13 @@ void tst_ServerConfig::rejects_data()
                                       << QStringLiteral("slowClientMaxBytes");
     QTest::newRow("offline zero") << QByteArray(R"({"offlineAfterSeconds": 0})")
                                   << QStringLiteral("offlineAfterSeconds");
+    QTest::newRow("influx url not http") << QByteArray(R"({"influxUrl": "udp://influx:8089"})")
+                                         << QStringLiteral("influxUrl: \"udp://influx:8089\" is not an http(s)");
+    QTest::newRow("influx url not a string") << QByteArray(R"({"influxUrl": 8086})") << QStringLiteral("influxUrl: must be a string");
+    QTest::newRow("redis url without scheme") << QByteArray(R"({"redisUrl": "localhost:6379"})")
+                                              << QStringLiteral("redisUrl: \"localhost:6379\" is not a redis://");
+    QTest::newRow("redis url bad database") << QByteArray(R"({"redisUrl": "redis://h:1/x"})")
+                                            << QStringLiteral("the path must be a database number");
     QTest::newRow("rules not array") << QByteArray(R"({"alertRules": {}})")
                                      << QStringLiteral("alertRules: must be an array");
     QTest::newRow("rule not object") << QByteArray(R"({"alertRules": [5]})")

@@ -5,6 +5,7 @@
 #   scripts/setup.sh            build + runtime packages, then build
 #   scripts/setup.sh --test     also what the test suite needs
 #   scripts/setup.sh --bench    also what the benchmarks need
+#   scripts/setup.sh --scale    also Redis, InfluxDB and nginx (scripts/scale-demo.sh)
 #   scripts/setup.sh --fuzz     also clang and libFuzzer (then configure with -DSIGHTLINE_FUZZ=ON)
 set -euo pipefail
 
@@ -32,6 +33,7 @@ for arg in "$@"; do
             # Node.js for the eventsource-parser baseline, unless one is on PATH already.
             command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
             ;;
+        --scale) packages+=(redis-server influxdb nginx-light curl) ;; # scripts/scale-demo.sh
         --fuzz) packages+=(clang libclang-rt-14-dev) ;;
         *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
     esac

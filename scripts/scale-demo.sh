@@ -22,7 +22,7 @@ duration=${SIGHTLINE_DEMO_DURATION:-}
 
 work=$(mktemp -d /tmp/sightline-scale-XXXXXX)
 data=$work/data
-mkdir -p "$data" "$work/redis" "$work/influx" "$work/nginx/tmp" "$work/logs"
+mkdir -p "$data" "$work/nginx/tmp" "$work/logs"
 pids=()
 stop_all() {
     trap - EXIT INT TERM
@@ -35,58 +35,22 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: nothing answers a connect to it.
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-    done
-}
-# wait_for NAME COMMAND...: retries COMMAND for up to 30 s.
-wait_for() {
+# shellcheck source=scripts/services.sh
+source "$root/scripts/services.sh"
+# wait_up NAME COMMAND...: like wait_for, and stops the demo if it fails.
+wait_up() {
     local name=$1; shift
-    for _ in $(seq 1 300); do
-        "$@" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    echo "scale-demo: $name did not start; logs in $work/logs" >&2
-    exit 1
+    wait_for "$name" "$work/logs" "$@" || exit 1
 }
 
-# 1. Redis: append-only file, fsync on every write (acknowledged events
-#    survive a crash of Redis itself).
+# 1. Redis (the shared event log) and 2. InfluxDB (points).
 redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes \
-    --appendfsync always --save '' --daemonize no > "$work/logs/redis.log" 2>&1 &
-pids+=($!)
-wait_for redis-server bash -c "exec 3<>/dev/tcp/127.0.0.1/$redis_port && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG"
+start_redis "$work/redis" "$redis_port" || exit 1
+pids+=("$SERVICE_PID")
 echo "scale-demo: redis-server on redis://127.0.0.1:$redis_port"
-
-# 2. InfluxDB 1.x with everything in the temp folder.
 influx_port=$(free_port)
-influx_rpc=$(free_port)
-cat > "$work/influx/influxd.conf" <<EOF
-reporting-disabled = true
-reporting-enabled = false
-bind-address = "127.0.0.1:$influx_rpc"
-[meta]
-  dir = "$work/influx/meta"
-[data]
-  dir = "$work/influx/data"
-  wal-dir = "$work/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$influx_port"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-[logging]
-  level = "warn"
-EOF
-influxd -config "$work/influx/influxd.conf" > "$work/logs/influxd.log" 2>&1 &
-pids+=($!)
-wait_for influxd curl -sf "http://127.0.0.1:$influx_port/ping"
+start_influx "$work/influx" "$influx_port" || exit 1
+pids+=("$SERVICE_PID")
 echo "scale-demo: influxd on http://127.0.0.1:$influx_port"
 
 # 3. Two sightline-server instances on one data dir: A provisions the demo
@@ -97,7 +61,7 @@ start_instance() { # NAME SUBCOMMAND
         --config "$root/resources/demo-config.json" "${scale[@]}" \
         > "$work/logs/$1.out" 2> "$work/logs/$1.err" &
     pids+=($!)
-    wait_for "sightline-server $1" grep -q '^listening on ' "$work/logs/$1.out"
+    wait_up "sightline-server $1" grep -q '^listening on ' "$work/logs/$1.out"
 }
 start_instance a demo
 pid_a=${pids[-1]}
@@ -154,7 +118,7 @@ EOF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' > "$work/logs/nginx.log" 2>&1 &
 pids+=($!)
 front=http://127.0.0.1:$nginx_port
-wait_for nginx curl -sf "$front/health"
+wait_up nginx curl -sf "$front/health"
 echo "scale-demo: nginx on $front in front of both instances"
 
 # 5. The demo's devices post through nginx; the stream is read through nginx.

@@ -42,7 +42,7 @@ enum class Kind { Sightline, Nchan };
 struct Options
 {
     Kind kind = Kind::Sightline;
-    int port = 0;
+    std::vector<int> ports; // clients and publishers spread over them (several server instances)
     int clients = 100;
     int rate = 10;
     double seconds = 10;
@@ -305,7 +305,7 @@ private:
             // Keep at most one batch of connections in progress.
             while (next < m_o.clients && next - ready - m_failedSubs < m_o.connectBatch) {
                 Subscriber &sub = m_subs[size_t(next)];
-                sub.fd = connectTo(m_o.port);
+                sub.fd = connectTo(m_o.ports[size_t(next) % m_o.ports.size()]);
                 add(sub.fd, kSubTag | uint64_t(next), EPOLLOUT | EPOLLIN | EPOLLRDHUP);
                 ++next;
             }
@@ -327,7 +327,7 @@ private:
     {
         m_pubs.resize(size_t(m_o.publishers));
         for (size_t i = 0; i < m_pubs.size(); ++i) {
-            m_pubs[i].fd = connectTo(m_o.port);
+            m_pubs[i].fd = connectTo(m_o.ports[i % m_o.ports.size()]);
             add(m_pubs[i].fd, kPubTag | i, EPOLLOUT | EPOLLIN | EPOLLRDHUP);
         }
         const double deadline = monoSeconds() + 10;
@@ -676,7 +676,7 @@ private:
 void usage()
 {
     std::fprintf(stderr,
-                 "usage: sightline-bench-fanout --kind sightline|nchan --port P --clients N --rate R --seconds S\n"
+                 "usage: sightline-bench-fanout --kind sightline|nchan --port P [--port P2]... --clients N --rate R --seconds S\n"
                  "       [--token JWT --device-key KEY --device-id ID]   (sightline)\n"
                  "       [--sub-path /sub --pub-path /pub]              (nchan)\n"
                  "       [--pid PID]... [--connect-batch 500] [--publishers 32] [--label TEXT]\n");
@@ -700,7 +700,7 @@ int main(int argc, char **argv)
             const std::string kind = value();
             o.kind = kind == "nchan" ? Kind::Nchan : Kind::Sightline;
         } else if (arg == "--port") {
-            o.port = std::atoi(value().c_str());
+            o.ports.push_back(std::atoi(value().c_str()));
         } else if (arg == "--clients") {
             o.clients = std::atoi(value().c_str());
         } else if (arg == "--rate") {
@@ -730,7 +730,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (o.port <= 0 || o.clients <= 0 || o.rate <= 0) {
+    if (o.ports.empty() || o.ports.front() <= 0 || o.clients <= 0 || o.rate <= 0) {
         usage();
         return 2;
     }

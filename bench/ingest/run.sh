@@ -29,7 +29,10 @@ cleanup() {
 trap cleanup EXIT
 
 key=$("$server" add-device --data-dir "$data" --account bench --site lab --device dev-1)
-"$server" serve --data-dir "$data" --listen 127.0.0.1:0 >"$log" 2>&1 &
+# SERVE_ARGS: more `serve` options, e.g. "--influx-url http://127.0.0.1:8086"
+# (bench/scale/run.sh compares the storages this way).
+# shellcheck disable=SC2086
+"$server" serve --data-dir "$data" --listen 127.0.0.1:0 ${SERVE_ARGS:-} >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
     url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log")
@@ -38,7 +41,7 @@ for _ in $(seq 100); do
 done
 [ -n "${url:-}" ] || { echo "run.sh: the server did not start:" >&2; cat "$log" >&2; exit 1; }
 target=$url/api/v1/telemetry
-echo "server $url, data dir $data, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server $url ${SERVE_ARGS:-(SQLite)}, data dir $data, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run() {
     local title=$1; shift

@@ -1,8 +1,6 @@
 #include "server/rediseventlog.h"
 
-#include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -198,10 +196,7 @@ void RedisEventLog::close()
         return;
     // Appends already sent are answered (or time out) before we go, so no
     // acknowledged request is cut off.
-    QElapsedTimer waited;
-    waited.start();
-    while (m_pendingWrites > 0 && waited.elapsed() < kCloseTimeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents | QEventLoop::ExcludeUserInputEvents, 50);
+    processEventsUntil([this] { return m_pendingWrites == 0; }, kCloseTimeoutMs);
     m_open = false;
     m_follower->close();
     m_commands->close();

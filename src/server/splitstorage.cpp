@@ -1,8 +1,5 @@
 #include "server/splitstorage.h"
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
-
 #include "server/pointstore.h"
 
 namespace Sightline {
@@ -41,10 +38,7 @@ void SplitStorage::close()
     if (!m_open)
         return;
     // Every write already made goes through both parts (or fails) first.
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_queue.empty() && waited.elapsed() < kCloseTimeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents | QEventLoop::ExcludeUserInputEvents, 50);
+    processEventsUntil([this] { return m_queue.empty(); }, kCloseTimeoutMs);
     m_open = false;
     m_points->close();
     for (const std::shared_ptr<Entry> &entry : std::exchange(m_queue, {})) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -71,6 +73,18 @@ public:
     // The newest id of the log as the log itself knows it now (a shared
     // log may be ahead of what this instance has followed so far).
     virtual void fetchLastEventId(std::function<void(bool ok, quint64 id)> done) { done(true, lastEventId()); }
+
+protected:
+    // For close(): runs the event loop until `done` holds or `timeoutMs`
+    // passed (answers of writes in flight arrive on the event loop).
+    static bool processEventsUntil(const std::function<bool()> &done, int timeoutMs)
+    {
+        QElapsedTimer waited;
+        waited.start();
+        while (!done() && waited.elapsed() < timeoutMs)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents | QEventLoop::ExcludeUserInputEvents, 50);
+        return done();
+    }
 
 Q_SIGNALS:
     // One group commit took `seconds` (for sightline_storage_write_seconds).

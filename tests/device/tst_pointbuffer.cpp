@@ -4,8 +4,11 @@
 
 #include <QtTest>
 
+#include "support/ranges.h"
+
 using Sightline::DevicePoint;
 using Sightline::PointBuffer;
+using Sightline::Test::inclusiveRange;
 
 namespace {
 
@@ -24,14 +27,6 @@ QList<qint64> seqs(const QList<DevicePoint> &points)
     QList<qint64> out;
     for (const DevicePoint &point : points)
         out.append(point.seq);
-    return out;
-}
-
-QList<qint64> range(qint64 first, qint64 last)
-{
-    QList<qint64> out;
-    for (qint64 s = first; s <= last; ++s)
-        out.append(s);
     return out;
 }
 
@@ -57,11 +52,11 @@ void tst_PointBuffer::keepsOrderAndDropsOldest_data()
     QTest::addColumn<qint64>("expectedDropped");
     QTest::addColumn<QList<qint64>>("expectedLeft");
 
-    QTest::newRow("below capacity") << 5 << 3 << qint64(0) << range(0, 2);
-    QTest::newRow("exactly full") << 5 << 5 << qint64(0) << range(0, 4);
-    QTest::newRow("one over") << 5 << 6 << qint64(1) << range(1, 5);
-    QTest::newRow("many over") << 5 << 1000 << qint64(995) << range(995, 999);
-    QTest::newRow("capacity one") << 1 << 4 << qint64(3) << range(3, 3);
+    QTest::newRow("below capacity") << 5 << 3 << qint64(0) << inclusiveRange<qint64>(0, 2);
+    QTest::newRow("exactly full") << 5 << 5 << qint64(0) << inclusiveRange<qint64>(0, 4);
+    QTest::newRow("one over") << 5 << 6 << qint64(1) << inclusiveRange<qint64>(1, 5);
+    QTest::newRow("many over") << 5 << 1000 << qint64(995) << inclusiveRange<qint64>(995, 999);
+    QTest::newRow("capacity one") << 1 << 4 << qint64(3) << inclusiveRange<qint64>(3, 3);
 }
 
 void tst_PointBuffer::keepsOrderAndDropsOldest()
@@ -97,11 +92,11 @@ void tst_PointBuffer::restoredBatchGoesBackToTheFront()
     for (int i = 0; i < 6; ++i)
         buffer.append(pointWithSeq(i));
     const QList<DevicePoint> batch = buffer.takeBatch(4);
-    QCOMPARE(seqs(batch), range(0, 3));
+    QCOMPARE(seqs(batch), inclusiveRange<qint64>(0, 3));
     buffer.append(pointWithSeq(6)); // a new point while the batch was away
     const PointBuffer::Drop drop = buffer.restoreBatch(batch);
     QCOMPARE(drop.count, qsizetype(0));
-    QCOMPARE(seqs(buffer.takeBatch(100)), range(0, 6));
+    QCOMPARE(seqs(buffer.takeBatch(100)), inclusiveRange<qint64>(0, 6));
     QCOMPARE(buffer.droppedTotal(), qint64(0));
 }
 
@@ -119,7 +114,7 @@ void tst_PointBuffer::restoredBatchBeyondCapacityDropsItsOldest()
     QCOMPARE(drop.firstSeq, qint64(0));
     QCOMPARE(drop.lastSeq, qint64(2));
     QCOMPARE(buffer.droppedTotal(), qint64(4));
-    QCOMPARE(seqs(buffer.takeBatch(100)), range(4, 8));
+    QCOMPARE(seqs(buffer.takeBatch(100)), inclusiveRange<qint64>(4, 8));
 }
 
 void tst_PointBuffer::takeBatchNeverReturnsMoreThanAsked_data()
@@ -144,7 +139,7 @@ void tst_PointBuffer::takeBatchNeverReturnsMoreThanAsked()
         buffer.append(pointWithSeq(i));
     const QList<DevicePoint> batch = buffer.takeBatch(asked);
     QCOMPARE(batch.size(), qsizetype(expected));
-    QCOMPARE(seqs(batch), range(0, expected - 1));
+    QCOMPARE(seqs(batch), inclusiveRange<qint64>(0, expected - 1));
     QCOMPARE(buffer.size(), qsizetype(queued - expected));
 }
 

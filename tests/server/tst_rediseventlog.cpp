@@ -8,6 +8,7 @@
 
 #include "server/rediseventlog.h"
 #include "support/redisprocess.h"
+#include "support/ranges.h"
 
 using namespace Sightline;
 using namespace Sightline::Test;
@@ -96,14 +97,6 @@ QList<quint64> idsOf(const QList<StoredEvent> &events)
     QList<quint64> ids;
     for (const StoredEvent &e : events)
         ids.append(e.id);
-    return ids;
-}
-
-QList<quint64> range(quint64 first, quint64 last)
-{
-    QList<quint64> ids;
-    for (quint64 id = first; id <= last; ++id)
-        ids.append(id);
     return ids;
 }
 
@@ -213,8 +206,8 @@ void tst_RedisEventLog::everyInstanceFollowsEveryAppend()
     }
     QVERIFY(onA.waitForCount(100));
     QVERIFY(onB.waitForCount(100));
-    QCOMPARE(onA.ids(), range(1, 100));
-    QCOMPARE(onB.ids(), range(1, 100));
+    QCOMPARE(onA.ids(), inclusiveRange<quint64>(1, 100));
+    QCOMPARE(onB.ids(), inclusiveRange<quint64>(1, 100));
     const StoredEvent &e = onB.events().at(0);
     QCOMPARE(e.type, QStringLiteral("telemetry"));
     QVERIFY(e.ts.isValid());
@@ -247,7 +240,7 @@ void tst_RedisEventLog::duplicateSeqIsNotAppendedTwiceOnAnyInstance()
     // before it was too, and nothing else.
     QCOMPARE(write(*a, points(kOther, 1, 0)).eventIds, QList<quint64>{9});
     QVERIFY(onA.waitForCount(9));
-    QCOMPARE(onA.ids(), range(1, 9));
+    QCOMPARE(onA.ids(), inclusiveRange<quint64>(1, 9));
 }
 
 void tst_RedisEventLog::stateEventsThatChangeNothingAreNotAppended()
@@ -282,7 +275,7 @@ void tst_RedisEventLog::stateEventsThatChangeNothingAreNotAppended()
                     + e.data.value(QStringLiteral("ruleId")).toString() + e.data.value(QStringLiteral("state")).toString());
     QCOMPARE(seen, (QStringList{QStringLiteral("n1 online"), QStringLiteral("n1 offline"), QStringLiteral("s1 online"),
                                 QStringLiteral("n1 hotfiring"), QStringLiteral("n1 coldfiring"), QStringLiteral("g1 online")}));
-    QCOMPARE(onB.ids(), range(1, 6)); // skipped events take no id
+    QCOMPARE(onB.ids(), inclusiveRange<quint64>(1, 6)); // skipped events take no id
 }
 
 void tst_RedisEventLog::openRestoresStateAndDevices()
@@ -330,20 +323,20 @@ void tst_RedisEventLog::readEventsFiltersAndPages()
     query.limit = 1000;
     EventPage page = read(*log, query);
     QVERIFY2(page.ok, qPrintable(page.error));
-    QCOMPARE(idsOf(page.events), range(1, 1000));
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(1, 1000));
     QVERIFY(page.hasMore);
     QCOMPARE(page.oldestRetainedId, quint64(1));
 
     query.afterId = 1000;
     page = read(*log, query);
-    QList<quint64> expected = range(1001, 1500) + range(1511, 1516);
+    QList<quint64> expected = inclusiveRange<quint64>(1001, 1500) + inclusiveRange<quint64>(1511, 1516);
     QCOMPARE(idsOf(page.events), expected); // never globex's
     QVERIFY(!page.hasMore);
 
     query.afterId = 0;
     query.sites = QStringList{QStringLiteral("south")};
     page = read(*log, query); // the matches lie past two chunks of other events
-    QCOMPARE(idsOf(page.events), range(1511, 1516));
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(1511, 1516));
     query.types = QStringList{QStringLiteral("device_status")};
     QCOMPARE(idsOf(read(*log, query).events), QList<quint64>{1516});
     query.sites.clear();
@@ -352,7 +345,7 @@ void tst_RedisEventLog::readEventsFiltersAndPages()
     query.afterId = 1495;
     query.limit = 3;
     page = read(*log, query);
-    QCOMPARE(idsOf(page.events), range(1496, 1498));
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(1496, 1498));
     QVERIFY(page.hasMore);
     query.accountId = QStringLiteral("nobody");
     query.devices.clear();
@@ -373,12 +366,12 @@ void tst_RedisEventLog::readNewestForAlerts()
     query.newest = true;
     query.limit = 4;
     EventPage page = read(*log, query);
-    QCOMPARE(idsOf(page.events), range(17, 20)); // the newest, oldest first
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(17, 20)); // the newest, oldest first
     QVERIFY(page.hasMore);
     query.limit = 100;
     query.since = now.addSecs(-60);
     page = read(*log, query);
-    QCOMPARE(idsOf(page.events), range(11, 20));
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(11, 20));
     QVERIFY(!page.hasMore);
 }
 
@@ -404,7 +397,7 @@ void tst_RedisEventLog::retentionTrimsTheLog()
     QTRY_VERIFY_WITH_TIMEOUT(purged, kTimeoutMs);
     EventPage page = read(*log, query);
     QCOMPARE(page.oldestRetainedId, quint64(251));
-    QCOMPARE(idsOf(page.events), range(251, 256));
+    QCOMPARE(idsOf(page.events), inclusiveRange<quint64>(251, 256));
     // The seq index is trimmed with it: an expired seq may be stored again,
     // a retained one is still a duplicate.
     QCOMPARE(write(*log, points(kDevice, 1, 250)).duplicates, QList<bool>{true});
@@ -424,9 +417,9 @@ void tst_RedisEventLog::survivesRedisRestartWithoutGapsOrReusedIds()
         result = write(*a, points(kDevice, 5, 5));
         return result.ok;
     }, kTimeoutMs));
-    QCOMPARE(result.eventIds, range(6, 10));
+    QCOMPARE(result.eventIds, inclusiveRange<quint64>(6, 10));
     QVERIFY(onA.waitForCount(10));
-    QCOMPARE(onA.ids(), range(1, 10)); // the follower picked up where it was
+    QCOMPARE(onA.ids(), inclusiveRange<quint64>(1, 10)); // the follower picked up where it was
     QVERIFY(a->isHealthy());
 }
 

@@ -22,6 +22,7 @@
 #include "support/serverprocess.h"
 #include "support/streamreader.h"
 #include "support/testserver.h"
+#include "support/ranges.h"
 
 using namespace Sightline;
 using namespace Sightline::Test;
@@ -58,14 +59,6 @@ QList<quint64> idsOf(const HttpResponse &response)
     QList<quint64> ids;
     for (const QJsonValue &id : response.json().value(QStringLiteral("ids")).toArray())
         ids.append(id.toString().toULongLong());
-    return ids;
-}
-
-QList<quint64> range(quint64 first, quint64 last)
-{
-    QList<quint64> ids;
-    for (quint64 id = first; id <= last; ++id)
-        ids.append(id);
     return ids;
 }
 
@@ -209,7 +202,7 @@ void tst_ScaleOut::statusAndAlertsAreOneEventAcrossInstances()
     QCOMPARE(values(reader, QStringLiteral("alert"), QStringLiteral("state")),
              (QStringList{QStringLiteral("firing"), QStringLiteral("resolved")}));
     const QList<quint64> ids = reader.ids();
-    QCOMPARE(ids, range(ids.first(), ids.first() + quint64(ids.size()) - 1)); // no gap: nothing skipped took an id
+    QCOMPARE(ids, inclusiveRange<quint64>(ids.first(), ids.first() + quint64(ids.size()) - 1)); // no gap: nothing skipped took an id
 }
 
 void tst_ScaleOut::resumeOnAAfterBIsKilled()
@@ -291,7 +284,7 @@ void tst_ScaleOut::serversRecoverWhenRedisRestarts()
     QCOMPARE(reader.ids(), posted);
     // The whole log as one client saw it: no gap, nothing twice.
     QVERIFY(everything.waitUntil([&] { return everything.ids().contains(posted.last()); }));
-    QCOMPARE(everything.ids(), range(1, posted.last()));
+    QCOMPARE(everything.ids(), inclusiveRange<quint64>(1, posted.last()));
     QTRY_COMPARE_WITH_TIMEOUT(http.get(m_a->url(QStringLiteral("/health"))).status, 200, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(http.get(m_b->url(QStringLiteral("/health"))).status, 200, kTimeoutMs);
     QVERIFY(!reader.isClosed()); // the streams held through it

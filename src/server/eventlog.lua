@@ -26,9 +26,10 @@
 --          event that changes nothing.
 --   trim CUTOFF_MS            drops events published before the cutoff
 --          (to the second of the newest mark at or before it).
---   open FLOOR                makes sure ids never go back (the counter is at
---          least FLOOR and the newest logged id), then returns
---          {last id, {state events}, {{a, s, d, t, {fields}}, ...}}.
+--   heal FLOOR                makes sure ids never go back: the counter is at
+--          least FLOOR and the newest logged id; returns it.
+--   open FLOOR                heal, then returns {last id, {state events},
+--          {{a, s, d, t, {fields}}, ...}}.
 local prefix = ARGV[1]
 local mode = ARGV[2]
 local stream = prefix .. 'events'
@@ -158,13 +159,16 @@ elseif mode == 'trim' then
         return tonumber(minId)
     end
     return 0
-elseif mode == 'open' then
+elseif mode == 'heal' or mode == 'open' then
     local top = topId()
     local floor = tonumber(ARGV[3])
     if floor > top then
         top = floor
     end
     redis.call('SET', counter, top)
+    if mode == 'heal' then
+        return top
+    end
     local saved = redis.call('HVALS', stateEvents)
     local known = {}
     for _, deviceKey in ipairs(redis.call('SMEMBERS', devices)) do

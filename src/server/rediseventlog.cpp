@@ -305,12 +305,12 @@ void RedisEventLog::healAfterReconnect()
     // older copy): the counter never goes below an id this instance saw,
     // so ids are never handed out twice.
     m_sentFields.clear();
-    runScript({"open", QByteArray::number(m_lastKnownId)}, [this](const RedisReply &reply) {
-        if (reply.isError() || reply.elements.isEmpty()) {
+    runScript({"heal", QByteArray::number(m_lastKnownId)}, [this](const RedisReply &reply) {
+        if (reply.isError()) {
             qCWarning(lcServerStore) << "cannot check the event log after reconnecting:" << reply.string;
             return;
         }
-        const quint64 top = quint64(reply.elements.at(0).integer);
+        const quint64 top = quint64(reply.integer);
         if (top > m_lastKnownId)
             m_lastKnownId = top;
     });

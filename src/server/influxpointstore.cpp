@@ -235,9 +235,11 @@ void InfluxPointStore::close()
     if (!m_open)
         return;
     m_probeTimer.stop();
-    // Writes already requested go out first (bounded), then whatever is
-    // still waiting is answered with an error.
-    waitFor([this] { return m_queue.empty() && !m_postReply && !m_setupReply; }, kCloseTimeoutMs);
+    // The POSTs in flight are answered and the writes already requested go
+    // out first (bounded), then whatever is still waiting is answered with
+    // an error.
+    waitFor(
+        [this] { return m_queue.empty() && m_posts.isEmpty() && !m_setupReply; }, kCloseTimeoutMs);
     m_open = false;
     m_probeTimer.stop(); // a failure while draining may have started it
     const QList<QNetworkReply *> replies = m_network->findChildren<QNetworkReply *>();
@@ -265,22 +267,27 @@ void InfluxPointStore::writePoints(const QList<PointWrite> &points, WriteCallbac
         done(false, QStringLiteral("the InfluxDB point store is not open"));
         return;
     }
-    PendingWrite write;
-    write.pointCount = int(points.size());
-    write.done = std::move(done);
+    auto write = std::make_unique<PendingWrite>();
+    write->pointCount = int(points.size());
+    write->done = std::move(done);
     for (const PointWrite &point : points) {
         QString error;
         const QByteArray line = InfluxLineProtocol::encodePoint(point, &error);
         if (line.isEmpty()) {
-            write.error = QStringLiteral("InfluxDB cannot store the point of device %1 at %2: %3")
-                              .arg(point.device.deviceId,
-                                  point.point.ts.toString(Qt::ISODateWithMs), error);
-            write.lines.clear();
+            write->error = QStringLiteral("InfluxDB cannot store the point of device %1 at %2: %3")
+                               .arg(point.device.deviceId,
+                                   point.point.ts.toString(Qt::ISODateWithMs), error);
+            write->lines.clear();
             break;
         }
-        write.lines += line + '\n';
+        write->lines += line + '\n';
     }
-    m_queue.push_back(std::move(write));
+    // A write that needs no POST (no points, or one InfluxDB cannot take)
+    // is answered in its turn, from the next event-loop turn on.
+    write->finished = write->pointCount == 0 || !write->error.isEmpty();
+    if (!write->finished)
+        m_queue.push_back(write.get());
+    m_writes.push_back(std::move(write));
     scheduleSend();
 }
 
@@ -494,7 +501,9 @@ void InfluxPointStore::probe()
         m_probeTimer.stop();
         return;
     }
-    if (m_probeReply || m_setupReply || m_postReply)
+    // POSTs in flight do not hold the probe back: after a failure their
+    // answers do not make the store healthy (handlePostFinished()).
+    if (m_probeReply || m_setupReply)
         return;
     m_probeReply = m_network->get(makeRequest(endpoint(QStringLiteral("/ping"), {})));
     connect(m_probeReply, &QNetworkReply::finished, this, [this, reply = m_probeReply] {
@@ -527,48 +536,48 @@ void InfluxPointStore::scheduleSend()
         this,
         [this] {
             m_sendScheduled = false;
-            sendNextPost();
+            deliverWrites();
+            sendPosts();
         },
         Qt::QueuedConnection);
 }
 
-void InfluxPointStore::sendNextPost()
+void InfluxPointStore::sendPosts()
 {
-    if (!m_open || m_postReply || m_setupReply)
+    if (!m_open || m_setupReply || m_queue.empty())
         return;
-    // Writes that need no POST are answered in their turn.
-    while (
-        !m_queue.empty() && (!m_queue.front().error.isEmpty() || m_queue.front().pointCount == 0)) {
-        PendingWrite write = std::move(m_queue.front());
-        m_queue.pop_front();
-        write.done(write.error.isEmpty(), write.error);
-        if (!m_open || m_postReply || m_setupReply)
-            return; // the callback closed the store or wrote again
-    }
-    if (m_queue.empty()) {
-        wakeWaiter();
-        return;
-    }
     if (!m_setUp) {
         startSetup(); // sends the queue when it is done
         return;
     }
+    while (!m_queue.empty() && m_posts.size() < kMaxPostsInFlight) {
+        if (!m_posts.isEmpty()) {
+            int waiting = 0;
+            for (const PendingWrite *write : m_queue)
+                waiting += write->pointCount;
+            if (waiting < m_minPointsForAnotherPost)
+                return;
+        }
+        sendPost();
+    }
+}
 
+void InfluxPointStore::sendPost()
+{
+    PostInFlight post;
     QByteArray body;
     int pointCount = 0;
     while (!m_queue.empty()) {
-        const PendingWrite &next = m_queue.front();
-        if (!next.error.isEmpty())
-            break;
-        if (!m_posted.isEmpty()
-            && (next.alone || m_posted.constFirst().alone
-                || pointCount + next.pointCount > kMaxPointsPerPost
-                || body.size() + next.lines.size() > kMaxBytesPerPost)) {
+        PendingWrite *next = m_queue.front();
+        if (!post.writes.isEmpty()
+            && (next->alone || post.writes.constFirst()->alone
+                || pointCount + next->pointCount > kMaxPointsPerPost
+                || body.size() + next->lines.size() > kMaxBytesPerPost)) {
             break;
         }
-        body += next.lines;
-        pointCount += next.pointCount;
-        m_posted.append(std::move(m_queue.front()));
+        body += next->lines;
+        pointCount += next->pointCount;
+        post.writes.append(next);
         m_queue.pop_front();
     }
 
@@ -577,34 +586,37 @@ void InfluxPointStore::sendNextPost()
     QNetworkRequest request = makeRequest(endpoint(QStringLiteral("/write"), parameters));
     request.setHeader(
         QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("text/plain; charset=utf-8"));
-    m_postTimer.start();
-    m_postReply = m_network->post(request, body);
-    connect(m_postReply, &QNetworkReply::finished, this,
-        [this, reply = m_postReply] { handlePostFinished(reply); });
+    post.timer.start();
+    QNetworkReply *reply = m_network->post(request, body);
+    m_posts.insert(reply, post);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { handlePostFinished(reply); });
 }
 
 void InfluxPointStore::handlePostFinished(QNetworkReply *reply)
 {
     reply->deleteLater();
-    m_postReply = nullptr;
-    QList<PendingWrite> posted = std::exchange(m_posted, {});
+    const PostInFlight post = m_posts.take(reply);
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QString influxError = status == 204 ? QString() : answerError(answerBody(reply));
 
     if (status == 204 || (status == 400 && influxError.startsWith(kBeyondRetention))) {
-        emit commitTimed(double(m_postTimer.nsecsElapsed()) / 1e9);
-        markHealthy();
-        for (PendingWrite &write : posted)
-            write.done(true, {});
-    } else if (status == 400 && posted.size() > 1) {
+        emit commitTimed(double(post.timer.nsecsElapsed()) / 1e9);
+        // After a failed POST only the check makes the store healthy again:
+        // this one may have left before that failure.
+        if (m_setUp)
+            markHealthy();
+        for (PendingWrite *write : post.writes)
+            write->finished = true;
+    } else if (status == 400 && post.writes.size() > 1) {
         // Some point of the group was refused (the others are stored: a
-        // "partial write"). Each write goes again on its own, so only the
-        // one with the bad point fails; writing a point twice is harmless.
-        qCDebug(lcServerStore).noquote() << "InfluxDB refused a group of" << posted.size()
+        // "partial write"). Each write goes again on its own, before the
+        // writes still waiting, so only the one with the bad point fails;
+        // writing a point twice is harmless.
+        qCDebug(lcServerStore).noquote() << "InfluxDB refused a group of" << post.writes.size()
                                          << "writes, retrying each alone:" << influxError;
-        for (auto it = posted.rbegin(); it != posted.rend(); ++it) {
-            it->alone = true;
-            m_queue.push_front(std::move(*it));
+        for (auto it = post.writes.crbegin(); it != post.writes.crend(); ++it) {
+            (*it)->alone = true;
+            m_queue.push_front(*it);
         }
     } else {
         const QString error = failureText(reply, QStringLiteral("store the points"), influxError);
@@ -614,14 +626,27 @@ void InfluxPointStore::handlePostFinished(QNetworkReply *reply)
                 qCWarning(lcServerStore).noquote() << error;
             m_lastRejection = error;
         } else {
-            m_setUp = false; // checked again before the next write
+            m_setUp = false; // checked again before the next POST
             markUnhealthy(error);
         }
-        for (PendingWrite &write : posted)
-            write.done(false, error);
+        for (PendingWrite *write : post.writes) {
+            write->finished = true;
+            write->error = error;
+        }
     }
+    deliverWrites();
     wakeWaiter();
     scheduleSend();
+}
+
+void InfluxPointStore::deliverWrites()
+{
+    // A write answered before an earlier one waits for it.
+    while (!m_writes.empty() && m_writes.front()->finished) {
+        const std::unique_ptr<PendingWrite> write = std::move(m_writes.front());
+        m_writes.pop_front();
+        write->done(write->error.isEmpty(), write->error);
+    }
 }
 
 void InfluxPointStore::handleHistoryAnswer(
@@ -664,9 +689,12 @@ void InfluxPointStore::deliverReads()
 
 void InfluxPointStore::failQueuedWrites(const QString &error)
 {
-    std::deque<PendingWrite> queue = std::exchange(m_queue, {});
-    for (PendingWrite &write : queue)
-        write.done(false, write.error.isEmpty() ? error : write.error);
+    const std::deque<PendingWrite *> queue = std::exchange(m_queue, {});
+    for (PendingWrite *write : queue) {
+        write->finished = true;
+        write->error = error;
+    }
+    deliverWrites();
 }
 
 void InfluxPointStore::markUnhealthy(const QString &reason)

@@ -1,15 +1,19 @@
 // Tests of InfluxPointStore (issue 8) against a real influxd on a free port
 // (InfluxProcess), plus a scripted HTTP server for what a real influxd does
-// not do on demand (stalls, 401, 500).
+// not do on demand (stalls, 401, 500, answers held back and given out of
+// order).
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -74,6 +78,117 @@ qint64 ns(const QDateTime &ts, qint64 offset = 0)
     return ts.toMSecsSinceEpoch() * 1000000 + offset;
 }
 
+// What InfluxDB 1.x answers to SHOW RETENTION POLICIES when ours is there
+// (24 h, the default).
+const QByteArray kPoliciesAnswer
+    = R"({"results":[{"statement_id":0,"series":[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["sightline_retention","24h0m0s","1h0m0s",1,true]]}]}]})";
+
+// What the line of the point with this seq has (seqs 0..9 never match
+// each other).
+QByteArray seqMarker(int seq)
+{
+    return "@seq=" + QByteArray::number(seq) + 'i';
+}
+
+// A scripted InfluxDB 1.x whose database and retention policy are there.
+// Each POST to /write (and, while holdQueries is set, each /query) is held
+// until the test releases it, so the test decides when and in which order
+// POSTs are answered; a POST to /write gets writeAnswer(body), 204 unless
+// set. /ping answers 204 at once.
+class ScriptedInflux
+{
+public:
+    bool holdWrites = true;
+    bool holdQueries = false;
+    std::function<ServerScript(const QByteArray &body)> writeAnswer;
+
+    ScriptedInflux()
+    {
+        m_server.setHandler([this](const ReceivedRequest &request) {
+            if (request.path == "/ping")
+                return ServerScript::response(204, "application/json", {});
+            if (request.path == "/query") {
+                const ServerScript answer
+                    = ServerScript::response(200, "application/json", kPoliciesAnswer);
+                return holdQueries ? ServerScript::held(answer) : answer;
+            }
+            const ServerScript answer = writeAnswer
+                ? writeAnswer(request.body)
+                : ServerScript::response(204, "application/json", {});
+            return holdWrites ? ServerScript::held(answer) : answer;
+        });
+        QObject::connect(&m_server, &MisbehavingServer::requestReceived, &m_server,
+            [this] { m_maxHeldWrites = std::max(m_maxHeldWrites, heldCount("/write")); });
+    }
+
+    QUrl url() const { return m_server.url(); }
+
+    int heldCount(const QByteArray &path) const
+    {
+        int count = 0;
+        for (const ReceivedRequest &request : m_server.heldRequests())
+            count += request.path == path ? 1 : 0;
+        return count;
+    }
+    // The most POSTs to /write held at the same time.
+    int maxHeldWrites() const { return m_maxHeldWrites; }
+
+    // Answers the held POST to /write that has the point with this seq.
+    void releaseWrite(int seq)
+    {
+        const QList<ReceivedRequest> held = m_server.heldRequests();
+        for (qsizetype i = 0; i < held.size(); ++i) {
+            if (held.at(i).path == "/write" && held.at(i).body.contains(seqMarker(seq))) {
+                m_server.release(int(i));
+                return;
+            }
+        }
+        QFAIL(qPrintable(QStringLiteral("no POST with seq %1 is held").arg(seq)));
+    }
+    void releaseQuery()
+    {
+        const QList<ReceivedRequest> held = m_server.heldRequests();
+        for (qsizetype i = 0; i < held.size(); ++i) {
+            if (held.at(i).path == "/query") {
+                m_server.release(int(i));
+                return;
+            }
+        }
+        QFAIL("no /query is held");
+    }
+    void releaseAll()
+    {
+        while (m_server.heldCount() > 0)
+            m_server.release(m_server.heldCount() - 1); // newest first
+    }
+
+    // The paths of the requests received from the `from`-th on, without
+    // the probe's /ping.
+    QList<QByteArray> pathsFrom(int from) const
+    {
+        QList<QByteArray> paths;
+        for (const ReceivedRequest &request : m_server.requests().mid(from)) {
+            if (request.path != "/ping")
+                paths.append(request.path);
+        }
+        return paths;
+    }
+    QList<QByteArray> writeBodies() const
+    {
+        QList<QByteArray> bodies;
+        for (const ReceivedRequest &request : m_server.requests()) {
+            if (request.path == "/write")
+                bodies.append(request.body);
+        }
+        return bodies;
+    }
+    int requestCount() const { return m_server.requestCount(); }
+
+private:
+    MisbehavingServer m_server;
+    int m_maxHeldWrites = 0;
+};
+
 bool sameBits(double a, double b)
 {
     return std::memcmp(&a, &b, sizeof a) == 0;
@@ -126,6 +241,12 @@ private Q_SLOTS:
     void malformedUrl();
     void authPrefixAndOpenTimeout();
     void httpErrorsMakeItUnhealthyUntilTheProbeSucceeds();
+    void postsOverlapUpToTheLimit();
+    void smallWritesWaitForTheirTurnLargeOnesOverlap();
+    void callbacksKeepCallOrderWhenAnswersDoNot();
+    void failedPostFailsOnlyItsWrites();
+    void refusedGroupIsRetriedAloneInOrder();
+    void closeWaitsForEveryPostInFlight();
 
 private:
     QUrl storeUrl(const QString &db) const;
@@ -133,6 +254,7 @@ private:
     static WriteOutcome write(InfluxPointStore &store, const QList<PointWrite> &points);
     static HistoryResult read(InfluxPointStore &store, const HistoryQuery &query);
     QJsonArray rows(const QString &influxql, const QString &db);
+    static std::unique_ptr<InfluxPointStore> openScriptedStore(const ScriptedInflux &influx);
 
     InfluxProcess m_influx;
     QDateTime m_historyBase;
@@ -178,6 +300,18 @@ HistoryResult tst_InfluxPointStore::read(InfluxPointStore &store, const HistoryQ
         return timedOut;
     }
     return **result;
+}
+
+std::unique_ptr<InfluxPointStore> tst_InfluxPointStore::openScriptedStore(
+    const ScriptedInflux &influx)
+{
+    auto store = std::make_unique<InfluxPointStore>(influx.url(), 24);
+    QString error;
+    if (!store->open(&error) || !store->isHealthy()) {
+        qWarning() << "open failed:" << error << store->statusText();
+        return nullptr;
+    }
+    return store;
 }
 
 // The rows of the first series of the answer (times in ns).
@@ -909,17 +1043,15 @@ void tst_InfluxPointStore::httpErrorsMakeItUnhealthyUntilTheProbeSucceeds()
     // is fine.
     enum class Mode { Unauthorized, Failing, Fine };
     Mode mode = Mode::Unauthorized;
-    const QByteArray policies
-        = R"({"results":[{"statement_id":0,"series":[{"columns":["name","duration","shardGroupDuration","replicaN","default"],"values":[["sightline_retention","24h0m0s","1h0m0s",1,true]]}]}]})";
     MisbehavingServer server;
-    server.setHandler([&mode, &policies](const ReceivedRequest &request) {
+    server.setHandler([&mode](const ReceivedRequest &request) {
         if (mode == Mode::Unauthorized)
             return ServerScript::response(
                 401, "application/json", R"({"error":"authorization failed"})");
         if (request.path == "/ping")
             return ServerScript::response(204, "application/json", {});
         if (request.path == "/query")
-            return ServerScript::response(200, "application/json", policies);
+            return ServerScript::response(200, "application/json", kPoliciesAnswer);
         if (mode == Mode::Failing)
             return ServerScript::response(
                 500, "application/json", R"({"error":"engine: cache-max-memory-size exceeded"})");
@@ -965,6 +1097,275 @@ void tst_InfluxPointStore::httpErrorsMakeItUnhealthyUntilTheProbeSucceeds()
     QCOMPARE(requests.last().target,
         QByteArray("/write?db=sightline&rp=sightline_retention&precision=ns"));
     store.close();
+}
+
+void tst_InfluxPointStore::postsOverlapUpToTheLimit()
+{
+    constexpr int kMax = InfluxPointStore::kMaxPostsInFlight;
+    constexpr int kWaiting = 6;
+    ScriptedInflux influx;
+    const auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    store->setMinPointsForAnotherPost(1); // every write may start a POST of its own
+    const QDateTime ts = recentTime();
+    QList<int> answered;
+    const auto writeOne = [&store, &answered, &ts](int i) {
+        store->writePoints(
+            { makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }) },
+            [&answered, i](bool ok, const QString &error) {
+                QVERIFY2(ok, qPrintable(error));
+                answered.append(i);
+            });
+    };
+
+    // Each write in a POST of its own: it leaves while the ones before it
+    // are still unanswered.
+    for (int i = 0; i < kMax; ++i) {
+        writeOne(i);
+        QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), i + 1, kStoreTimeoutMs);
+    }
+    // Every slot taken: these wait, each made in an event-loop turn of its
+    // own, and all go in the POST that starts when a slot is free.
+    for (int i = kMax; i < kMax + kWaiting; ++i) {
+        writeOne(i);
+        QCoreApplication::processEvents();
+    }
+    influx.releaseWrite(0);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.writeBodies().size(), kMax + 1, kStoreTimeoutMs);
+    QCOMPARE(answered, QList<int>({ 0 }));
+    const QByteArray grouped = influx.writeBodies().last();
+    QCOMPARE(grouped.count('\n'), kWaiting);
+    for (int i = kMax; i < kMax + kWaiting; ++i)
+        QVERIFY2(grouped.contains(seqMarker(i)), grouped.constData());
+
+    influx.holdWrites = false;
+    influx.releaseAll();
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), kMax + kWaiting, kStoreTimeoutMs);
+    QCOMPARE(influx.writeBodies().size(), kMax + 1);
+    QCOMPARE(influx.maxHeldWrites(), kMax);
+    QVERIFY(store->isHealthy());
+}
+
+void tst_InfluxPointStore::smallWritesWaitForTheirTurnLargeOnesOverlap()
+{
+    // The default: a second POST only once kMinPointsForAnotherPost points wait.
+    ScriptedInflux influx;
+    const auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    QCOMPARE(store->minPointsForAnotherPost(), InfluxPointStore::kMinPointsForAnotherPost);
+    const QDateTime ts = recentTime();
+    QList<int> answered;
+    const auto write = [&](int first, int count) {
+        QList<PointWrite> points;
+        for (int i = first; i < first + count; ++i)
+            points.append(makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }));
+        store->writePoints(points, [&answered, first](bool ok, const QString &error) {
+            QVERIFY2(ok, qPrintable(error));
+            answered.append(first);
+        });
+    };
+    write(0, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), 1, kStoreTimeoutMs);
+    // Single points while that POST is out: each in an event-loop turn of its own.
+    for (int i = 1; i <= 10; ++i) {
+        write(i, 1);
+        QCoreApplication::processEvents();
+    }
+    // Enough waiting points: the second POST leaves, with the single points in it.
+    write(100, InfluxPointStore::kMinPointsForAnotherPost);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), 2, kStoreTimeoutMs);
+    const QByteArray second = influx.writeBodies().last();
+    QCOMPARE(second.count('\n'), 10 + InfluxPointStore::kMinPointsForAnotherPost);
+    QVERIFY(second.contains(seqMarker(1)) && second.contains(seqMarker(10)) && second.contains(seqMarker(100)));
+    influx.holdWrites = false;
+    influx.releaseAll();
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 12, kStoreTimeoutMs);
+    QCOMPARE(answered, QList<int>({ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100 }));
+    QCOMPARE(influx.writeBodies().size(), 2);
+}
+
+void tst_InfluxPointStore::callbacksKeepCallOrderWhenAnswersDoNot()
+{
+    constexpr int kMax = InfluxPointStore::kMaxPostsInFlight;
+    ScriptedInflux influx;
+    const auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    store->setMinPointsForAnotherPost(1); // every write may start a POST of its own
+    QSignalSpy commits(store.get(), &PointStore::commitTimed);
+    const QDateTime ts = recentTime();
+    QList<int> answered;
+    for (int i = 0; i < kMax; ++i) {
+        store->writePoints(
+            { makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }) },
+            [&answered, i](bool ok, const QString &error) {
+                QVERIFY2(ok, qPrintable(error));
+                answered.append(i);
+            });
+        QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), i + 1, kStoreTimeoutMs);
+    }
+    // The later POSTs are stored first: their callbacks wait for write 0.
+    QList<int> releaseOrder;
+    for (int i = kMax - 1; i > 0; --i)
+        releaseOrder.append(i);
+    for (const int seq : releaseOrder) {
+        influx.releaseWrite(seq);
+        QTRY_COMPARE_WITH_TIMEOUT(commits.size(), releaseOrder.indexOf(seq) + 1, kStoreTimeoutMs);
+        QCOMPARE(answered, QList<int>());
+    }
+    influx.releaseWrite(0);
+    QTRY_COMPARE_WITH_TIMEOUT(commits.size(), kMax, kStoreTimeoutMs);
+    QList<int> inOrder;
+    for (int i = 0; i < kMax; ++i)
+        inOrder.append(i);
+    QCOMPARE(answered, inOrder);
+}
+
+void tst_InfluxPointStore::failedPostFailsOnlyItsWrites()
+{
+    constexpr int kMax = InfluxPointStore::kMaxPostsInFlight;
+    ScriptedInflux influx;
+    influx.writeAnswer = [](const QByteArray &body) {
+        if (body.contains(seqMarker(1)))
+            return ServerScript::response(
+                500, "application/json", R"({"error":"engine: cache-max-memory-size exceeded"})");
+        return ServerScript::response(204, "application/json", {});
+    };
+    const auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    store->setMinPointsForAnotherPost(1); // every write may start a POST of its own
+    const QDateTime ts = recentTime();
+    QList<std::pair<int, QString>> answered; // index, error
+    const auto writeOne = [&store, &answered, &ts](int i) {
+        store->writePoints(
+            { makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }) },
+            [&answered, i](bool ok, const QString &error) {
+                answered.append({ i, ok ? QString() : error });
+            });
+    };
+    for (int i = 0; i < kMax; ++i) {
+        writeOne(i);
+        QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), i + 1, kStoreTimeoutMs);
+    }
+    writeOne(kMax); // waits for a slot
+
+    // Write 1 fails: the store is unhealthy, and the waiting write makes it
+    // check the database before any new POST, although a slot is free.
+    influx.holdQueries = true;
+    const int requestsBefore = influx.requestCount();
+    influx.releaseWrite(1);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/query"), 1, kStoreTimeoutMs);
+    QVERIFY(!store->isHealthy());
+    const QString error = QStringLiteral("InfluxDB at %1 could not store the points: 500 Internal "
+                                         "Server Error: engine: cache-max-memory-size exceeded")
+                              .arg(influx.url().toString(QUrl::StripTrailingSlash));
+    QCOMPARE(store->statusText(), error);
+    QCOMPARE(influx.heldCount("/write"), kMax - 1);
+    QVERIFY(answered.isEmpty()); // write 1 waits for write 0
+
+    influx.releaseQuery();
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), kMax, kStoreTimeoutMs);
+    QVERIFY(store->isHealthy());
+    QCOMPARE(influx.pathsFrom(requestsBefore), QList<QByteArray>({ "/query", "/write" }));
+
+    // The POSTs that were in flight are stored, whatever the order.
+    for (int i = kMax; i >= 0; --i) {
+        if (i != 1)
+            influx.releaseWrite(i);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), kMax + 1, kStoreTimeoutMs);
+    QList<std::pair<int, QString>> expected;
+    for (int i = 0; i <= kMax; ++i)
+        expected.append({ i, i == 1 ? error : QString() });
+    QCOMPARE(answered, expected);
+    QVERIFY(store->isHealthy());
+}
+
+void tst_InfluxPointStore::refusedGroupIsRetriedAloneInOrder()
+{
+    ScriptedInflux influx;
+    const QByteArray conflict
+        = R"({"error":"partial write: field type conflict: input field \"temp\" on measurement \"telemetry\" is type float, already exists as type integer dropped=1"})";
+    influx.writeAnswer = [&conflict](const QByteArray &body) {
+        if (body.contains(seqMarker(1)))
+            return ServerScript::response(400, "application/json", conflict);
+        return ServerScript::response(204, "application/json", {});
+    };
+    const auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    store->setMinPointsForAnotherPost(1); // every write may start a POST of its own
+    QSignalSpy commits(store.get(), &PointStore::commitTimed);
+    const QDateTime ts = recentTime();
+    QList<std::pair<int, QString>> answered; // index, error
+    const auto writeOne = [&store, &answered, &ts](int i) {
+        store->writePoints(
+            { makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }) },
+            [&answered, i](bool ok, const QString &error) {
+                answered.append({ i, ok ? QString() : error });
+            });
+    };
+    // Writes 0 and 1 share a POST; write 2 goes in the next one.
+    writeOne(0);
+    writeOne(1);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), 1, kStoreTimeoutMs);
+    writeOne(2);
+    QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), 2, kStoreTimeoutMs);
+    influx.releaseWrite(2);
+    QTRY_COMPARE_WITH_TIMEOUT(commits.size(), 1, kStoreTimeoutMs);
+    QVERIFY(answered.isEmpty());
+
+    // The group is refused: 0 and 1 go again alone, and only 1 fails.
+    influx.holdWrites = false;
+    influx.releaseWrite(0);
+    QTRY_COMPARE_WITH_TIMEOUT(answered.size(), 3, kStoreTimeoutMs);
+    QCOMPARE(answered.at(0), std::pair(0, QString()));
+    QCOMPARE(answered.at(1).first, 1);
+    QCOMPARE(answered.at(1).second,
+        QStringLiteral("InfluxDB at %1 could not store the points: 400 Bad Request: partial "
+                       "write: field type conflict: input field \"temp\" on measurement "
+                       "\"telemetry\" is type float, already exists as type integer dropped=1")
+            .arg(influx.url().toString(QUrl::StripTrailingSlash)));
+    QCOMPARE(answered.at(2), std::pair(2, QString()));
+    const QList<QByteArray> bodies = influx.writeBodies();
+    QCOMPARE(bodies.size(), 4);
+    QCOMPARE(bodies.at(0).count('\n'), 2);
+    QVERIFY(bodies.at(2).count('\n') == 1 && bodies.at(3).count('\n') == 1);
+    QVERIFY(bodies.at(2).contains(seqMarker(0)) != bodies.at(3).contains(seqMarker(0)));
+    QVERIFY(store->isHealthy());
+}
+
+void tst_InfluxPointStore::closeWaitsForEveryPostInFlight()
+{
+    constexpr int kMax = InfluxPointStore::kMaxPostsInFlight;
+    ScriptedInflux influx;
+    auto store = openScriptedStore(influx);
+    QVERIFY(store);
+    store->setMinPointsForAnotherPost(1); // every write may start a POST of its own
+    const QDateTime ts = recentTime();
+    QList<int> answered;
+    const auto writeOne = [&store, &answered, &ts](int i) {
+        store->writePoints(
+            { makePoint(kDevice, ts.addMSecs(i), i, { { QStringLiteral("temp"), i } }) },
+            [&answered, i](bool ok, const QString &error) {
+                QVERIFY2(ok, qPrintable(error));
+                answered.append(i);
+            });
+    };
+    for (int i = 0; i < kMax; ++i) {
+        writeOne(i);
+        QTRY_COMPARE_WITH_TIMEOUT(influx.heldCount("/write"), i + 1, kStoreTimeoutMs);
+    }
+    writeOne(kMax);
+    writeOne(kMax + 1);
+    // InfluxDB answers while close() waits.
+    QTimer::singleShot(0, store.get(), [&influx] {
+        influx.holdWrites = false;
+        influx.releaseAll();
+    });
+    store->close();
+    QList<int> inOrder;
+    for (int i = 0; i < kMax + 2; ++i)
+        inOrder.append(i);
+    QCOMPARE(answered, inOrder);
 }
 
 QTEST_GUILESS_MAIN(tst_InfluxPointStore)

@@ -73,6 +73,13 @@ ServerScript ServerScript::head(int status, const Headers &headers, int chunkSiz
     return script;
 }
 
+ServerScript ServerScript::held(const ServerScript &then)
+{
+    ServerScript script = then;
+    script.m_steps.prepend({ Step::Kind::Hold, {}, 0 });
+    return script;
+}
+
 ServerScript ServerScript::eventStream(const Headers &extraHeaders, int chunkSize)
 {
     Headers headers { { "Content-Type", "text/event-stream" }, { "Cache-Control", "no-cache" },
@@ -131,6 +138,7 @@ struct MisbehavingServer::Connection
     QPointer<QTcpSocket> socket;
     QByteArray buffer;
     bool requestDone = false;
+    ReceivedRequest request;
     ServerScript script;
     int nextStep = 0;
     bool headSent = false;
@@ -179,6 +187,23 @@ int MisbehavingServer::pendingScripts() const
     return n;
 }
 
+QList<ReceivedRequest> MisbehavingServer::heldRequests() const
+{
+    QList<ReceivedRequest> requests;
+    for (const Connection *connection : m_held)
+        requests.append(connection->request);
+    return requests;
+}
+
+void MisbehavingServer::release(int index)
+{
+    if (index < 0 || index >= m_held.size()) {
+        qWarning("MisbehavingServer: no held request %d", index);
+        return;
+    }
+    runSteps(m_held.takeAt(index));
+}
+
 int MisbehavingServer::openConnectionCount() const
 {
     return m_connections.size();
@@ -218,6 +243,7 @@ void MisbehavingServer::acceptConnections()
             socket, &QTcpSocket::readyRead, this, [this, connection] { readRequest(connection); });
         connect(socket, &QTcpSocket::disconnected, this, [this, connection, socket] {
             m_connections.removeOne(connection);
+            m_held.removeOne(connection);
             delete connection;
             socket->deleteLater();
         });
@@ -294,6 +320,7 @@ ServerScript MisbehavingServer::takeScript(const ReceivedRequest &request)
 
 void MisbehavingServer::startScript(Connection *connection, const ReceivedRequest &request)
 {
+    connection->request = request;
     connection->script = takeScript(request);
     connection->nextStep = 0;
     runSteps(connection);
@@ -331,6 +358,9 @@ void MisbehavingServer::runSteps(Connection *connection)
             finish(connection, false);
             return;
         case ServerScript::Step::Kind::Stall:
+            return;
+        case ServerScript::Step::Kind::Hold:
+            m_held.append(connection);
             return;
         }
     }

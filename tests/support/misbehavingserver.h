@@ -39,6 +39,10 @@ struct ReceivedRequest
 //
 // A script that runs out of steps closes the connection gracefully (after
 // the final chunk when chunked). stall() keeps it open and silent instead.
+// held() keeps a script back until the test releases it, so the test decides
+// when, and in which order, requests are answered:
+//
+//   ServerScript::held(ServerScript::response(204, {}, {}));  // server.release(0)
 class ServerScript
 {
 public:
@@ -56,6 +60,9 @@ public:
         int status, const QByteArray &code, const Headers &extraHeaders = {});
     // Only the status line and headers (for custom bodies sent with send()).
     static ServerScript head(int status, const Headers &headers, int chunkSize = 0);
+    // Says nothing until MisbehavingServer::release() names the request,
+    // then runs `then`.
+    static ServerScript held(const ServerScript &then);
 
     ServerScript &send(const QByteArray &bytes);
     ServerScript &pause(int ms);
@@ -67,7 +74,7 @@ public:
 
     struct Step
     {
-        enum class Kind { Send, Pause, Close, Stall };
+        enum class Kind { Send, Pause, Close, Stall, Hold };
         Kind kind = Kind::Send;
         QByteArray bytes;
         int ms = 0;
@@ -120,6 +127,12 @@ public:
         return m_requests.isEmpty() ? ReceivedRequest {} : m_requests.last();
     }
 
+    // The requests whose scripts wait in ServerScript::held(), in the order
+    // they came; release(i) answers heldRequests().at(i).
+    QList<ReceivedRequest> heldRequests() const;
+    int heldCount() const { return m_held.size(); }
+    void release(int index);
+
     int connectionCount() const { return m_connectionCount; }
     int openConnectionCount() const;
     // The most connections that were ever open at the same time.
@@ -151,6 +164,7 @@ private:
     Handler m_handler;
     QList<ReceivedRequest> m_requests;
     QList<Connection *> m_connections;
+    QList<Connection *> m_held; // waiting in a Hold step, oldest first
     int m_connectionCount = 0;
     int m_maxOpen = 0;
 };

@@ -13,8 +13,10 @@
 #include <memory>
 
 #include "server/authservice.h"
+#include "server/hub.h"
 #include "server/rfc3339.h"
 #include "server/server.h"
+#include "server/telemetryapi.h"
 #include "server/tokenservice.h"
 #include "support/httpclient.h"
 #include "support/influxprocess.h"
@@ -83,6 +85,7 @@ private Q_SLOTS:
     void clientOnBReceivesWhatIsPostedToA();
     void statusAndAlertsAreOneEventAcrossInstances();
     void resumeOnAAfterBIsKilled();
+    void resumeAheadOfThisInstanceAsksRedis();
     void serversRecoverWhenRedisRestarts();
     void pointsGoToInfluxAndHistory();
     void influxDownMeans503AndNothingAcknowledged();
@@ -246,6 +249,33 @@ void tst_ScaleOut::resumeOnAAfterBIsKilled()
     QVERIFY(reader->waitForIds(20));
     received += reader->ids();
     QCOMPARE(received, posted); // nothing lost, nothing twice, in order
+}
+
+void tst_ScaleOut::resumeAheadOfThisInstanceAsksRedis()
+{
+    // An instance that cannot follow the log (Redis refuses it XREAD) still
+    // appends; its clients then hold ids from the log that this instance has
+    // not followed, as a client coming from a faster instance would.
+    QVERIFY(m_redis->command({"ACL", "SETUSER", "default", "-xread"}).startsWith("+OK"));
+    m_a = std::make_unique<TestServer>();
+    m_a->config().redisUrl = m_redis->url();
+    m_key = m_a->addDevice(QStringLiteral("acme"), QStringLiteral("north"), QStringLiteral("n1"));
+    QVERIFY2(m_a->start(), qPrintable(m_a->errorString()));
+    const QList<quint64> posted = idsOf(post(m_a->url(), m_key, QStringLiteral("n1"), 0, 5));
+    QCOMPARE(posted, inclusiveRange<quint64>(1, 5));
+    QCOMPARE(m_a->server()->telemetry()->hub()->lastIssuedId(), quint64(0)); // followed nothing
+
+    StreamReader resumed;
+    resumed.open(m_a->port(), token(), kTelemetry, "2");
+    QVERIFY(resumed.waitForIds(3));
+    QCOMPARE(resumed.status(), 200);
+    QCOMPARE(resumed.ids(), inclusiveRange<quint64>(3, 5));
+
+    StreamReader ahead;
+    ahead.open(m_a->port(), token(), kTelemetry, "6");
+    QVERIFY(ahead.waitUntil([&] { return ahead.body().contains("}"); })); // the whole JSON error
+    QCOMPARE(ahead.status(), 400);
+    QVERIFY2(ahead.body().contains("above the newest event id this server has issued (5)"), ahead.body().constData());
 }
 
 void tst_ScaleOut::serversRecoverWhenRedisRestarts()

@@ -221,11 +221,19 @@ QJsonObject TelemetryApi::health() const
 
 QByteArray TelemetryApi::metricsText() const
 {
-    return m_metrics->text(m_hub->publishedCount())
+    QByteArray text = m_metrics->text(m_hub->publishedCount())
         + "# HELP sightline_ingest_pending_requests Ingest requests waiting for their storage commit.\n"
           "# TYPE sightline_ingest_pending_requests gauge\n"
           "sightline_ingest_pending_requests "
         + QByteArray::number(m_ingest->pendingCount()) + '\n';
+    // The parts /health names (storage, influx, redis), for alerting.
+    text += "# HELP sightline_storage_up Whether a storage part works (1) or not (0), by part as in /health.\n"
+            "# TYPE sightline_storage_up gauge\n";
+    if (m_started && !m_shutDown) {
+        for (const auto &[part, status] : m_storage->healthParts())
+            text += "sightline_storage_up{part=\"" + part.toUtf8() + "\"} " + (status == QLatin1String("ok") ? "1" : "0") + '\n';
+    }
+    return text;
 }
 
 Hub *TelemetryApi::hub() const

@@ -297,6 +297,9 @@ void tst_ScaleOut::serversRecoverWhenRedisRestarts()
     QTRY_COMPARE_WITH_TIMEOUT(http.get(m_a->url(QStringLiteral("/health"))).status, 503, kTimeoutMs);
     const HttpResponse health = http.get(m_a->url(QStringLiteral("/health")));
     QVERIFY2(health.json().value(QStringLiteral("redis")).toString().contains(QLatin1String("Redis")), health.body.constData());
+    const QByteArray metrics = http.get(m_a->url(QStringLiteral("/metrics"))).body;
+    QVERIFY2(metrics.contains("sightline_storage_up{part=\"redis\"} 0\n"), metrics.constData());
+    QVERIFY2(metrics.contains("sightline_storage_up{part=\"storage\"} 1\n"), metrics.constData());
     const HttpResponse refused = post(m_a->url(), m_key, QStringLiteral("n1"), 5, 5);
     QCOMPARE(refused.status, 503);
     QCOMPARE(refused.errorCode(), QStringLiteral("storage_unavailable"));
@@ -317,6 +320,7 @@ void tst_ScaleOut::serversRecoverWhenRedisRestarts()
     QCOMPARE(everything.ids(), inclusiveRange<quint64>(1, posted.last()));
     QTRY_COMPARE_WITH_TIMEOUT(http.get(m_a->url(QStringLiteral("/health"))).status, 200, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(http.get(m_b->url(QStringLiteral("/health"))).status, 200, kTimeoutMs);
+    QVERIFY(http.get(m_a->url(QStringLiteral("/metrics"))).body.contains("sightline_storage_up{part=\"redis\"} 1\n"));
     QVERIFY(!reader.isClosed()); // the streams held through it
     QVERIFY(!everything.isClosed());
 }

@@ -49,6 +49,14 @@ QByteArray counter(const char *name, const char *help, quint64 value)
         + QByteArrayLiteral(" counter\n") + name + ' ' + QByteArray::number(value) + '\n';
 }
 
+// 503 for a stream asked for while the server shuts down.
+ApiError shuttingDown()
+{
+    return ApiError{503, QByteArrayLiteral("shutting_down"),
+                    QStringLiteral("The server is shutting down; reconnect in a few seconds."), {}}
+        .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10"));
+}
+
 } // namespace
 
 StreamEndpoint::StreamEndpoint(const ServerConfig &config, Authenticator *auth, Hub *hub, QObject *parent)
@@ -119,9 +127,7 @@ void StreamEndpoint::handleStream(const QHttpServerRequest &request, QHttpServer
         toResponse(error).write(std::move(responder));
     };
     if (m_shutDown) {
-        refuse(ApiError{503, QByteArrayLiteral("shutting_down"),
-                        QStringLiteral("The server is shutting down; reconnect in a few seconds."), {}}
-                   .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10")));
+        refuse(shuttingDown());
         return;
     }
     const BearerResult bearer = m_auth->authenticateBearer(request);
@@ -171,9 +177,7 @@ void StreamEndpoint::resumeAfterLogCheck(QHttpServerResponder &&responder, const
                              QStringLiteral("The event log cannot be read right now; reconnect in a few seconds."), {}}
                         .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
         } else if (self->m_shutDown) {
-            error = ApiError{503, QByteArrayLiteral("shutting_down"),
-                             QStringLiteral("The server is shutting down; reconnect in a few seconds."), {}}
-                        .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("10"));
+            error = shuttingDown();
         } else {
             lastEventId = StreamFilter::parseLastEventId(lastEventIdHeader, newest, &error);
         }

@@ -24,18 +24,27 @@ void HistoryLoader::load(const QString &deviceId, qint64 sinceMs, qint64 untilMs
     const bool replacing = m_replies.contains(deviceId);
     if (replacing)
         ApiRequest::abandon(m_replies.take(deviceId), this);
+    m_paging.insert(deviceId, Paging{sinceMs, untilMs, m_maxPages});
+    request(deviceId);
+    if (!replacing)
+        emit pendingCountChanged(pendingCount());
+}
+
+void HistoryLoader::request(const QString &deviceId)
+{
+    Paging &paging = m_paging[deviceId];
+    --paging.pagesLeft;
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("deviceId"), deviceId);
-    query.addQueryItem(QStringLiteral("since"), formatTimestamp(sinceMs));
-    query.addQueryItem(QStringLiteral("until"), formatTimestamp(untilMs));
+    query.addQueryItem(QStringLiteral("since"), formatTimestamp(paging.sinceMs));
+    query.addQueryItem(QStringLiteral("until"), formatTimestamp(paging.untilMs));
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_limit));
     const QUrl url = ApiRequest::endpoint(m_server, QStringLiteral("/api/v1/telemetry/history"), query);
     QNetworkReply *reply = ApiRequest::get(m_network, url, m_tokenSource ? m_tokenSource() : QString());
     m_replies.insert(deviceId, reply);
     connect(reply, &QNetworkReply::finished, this, [this, deviceId, reply] { handleFinished(deviceId, reply); });
-    qCDebug(lcApp) << "loading history of" << deviceId << "since" << formatTimestamp(sinceMs);
-    if (!replacing)
-        emit pendingCountChanged(pendingCount());
+    qCDebug(lcApp) << "loading history of" << deviceId << "since" << formatTimestamp(paging.sinceMs) << "until"
+                   << formatTimestamp(paging.untilMs);
 }
 
 void HistoryLoader::cancelAll()
@@ -44,6 +53,7 @@ void HistoryLoader::cancelAll()
     for (const QPointer<QNetworkReply> &reply : std::as_const(m_replies))
         ApiRequest::abandon(reply, this);
     m_replies.clear();
+    m_paging.clear();
     if (hadPending)
         emit pendingCountChanged(0);
 }
@@ -53,15 +63,30 @@ void HistoryLoader::handleFinished(const QString &deviceId, QNetworkReply *reply
     if (m_replies.value(deviceId) != reply)
         return;
     m_replies.remove(deviceId);
+    const Paging paging = m_paging.take(deviceId);
     reply->deleteLater();
     const ApiRequest::Answer answer = ApiRequest::read(reply);
+    const ParseResult<HistoryPage> page =
+        answer.isOk() ? HistoryPage::fromJson(answer.body, deviceId) : ParseResult<HistoryPage>::failure(answer.errorString);
+    // A truncated page: the older part of the range is asked for next, and
+    // the device stays pending until it has come (or the pages run out).
+    if (page.isOk() && page.value().truncated && !page.value().points.isEmpty() && paging.pagesLeft > 0) {
+        const qint64 olderUntil = page.value().points.constFirst().tsMs + 1;
+        if (olderUntil < paging.untilMs && olderUntil > paging.sinceMs) {
+            m_paging.insert(deviceId, Paging{paging.sinceMs, olderUntil, paging.pagesLeft});
+            request(deviceId);
+            qCDebug(lcApp) << "history of" << deviceId << ":" << page.value().points.size()
+                           << "points (truncated), asking for the older part";
+            emit loaded(deviceId, page.value());
+            return;
+        }
+    }
     emit pendingCountChanged(pendingCount());
     if (!answer.isOk()) {
         qCWarning(lcApp).noquote() << "history of" << deviceId << "not loaded:" << answer.errorString;
         emit failed(deviceId, answer.errorString, answer.status);
         return;
     }
-    const ParseResult<HistoryPage> page = HistoryPage::fromJson(answer.body, deviceId);
     if (!page.isOk()) {
         qCWarning(lcApp).noquote() << "history of" << deviceId << "unreadable:" << page.error();
         emit failed(deviceId, page.error(), answer.status);

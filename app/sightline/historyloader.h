@@ -15,9 +15,15 @@ class QNetworkReply;
 namespace Sightline {
 
 // Loads recent history of devices (API.md GET /api/v1/telemetry/history,
-// issue 6 item 4) and hands each device's page over as one signal; merging
-// it with live data is SeriesStore's job. At most one request per device is
-// in flight: a new load of the same device replaces the old one.
+// issue 6 item 4) and hands each page over as one signal; merging it with
+// live data is SeriesStore's job. At most one request per device is in
+// flight: a new load of the same device replaces the old one.
+//
+// The server answers the newest `limit` points of the range and says
+// "truncated" when older ones were left out; the loader then asks for the
+// older part (until = the oldest point's time + 1 ms, so points sharing that
+// millisecond are not lost; the store drops the repeats), up to maxPages()
+// pages per load, so a fast device's whole window arrives newest first.
 //
 // Uses the given QNetworkAccessManager (not owned) and asks the token
 // source for the access token at each request. Never logs a token.
@@ -34,8 +40,12 @@ public:
 
     void setServer(const QUrl &server) { m_server = server; }
     void setTokenSource(TokenSource source) { m_tokenSource = std::move(source); }
-    // The most points asked for per device (the contract's default is 10000).
+    // The most points asked for per request (the contract's default is 10000).
     void setLimit(int points) { m_limit = points; }
+    // Requests per load, at most (default kDefaultMaxPages).
+    static constexpr int kDefaultMaxPages = 8;
+    void setMaxPages(int pages) { m_maxPages = pages; }
+    int maxPages() const { return m_maxPages; }
 
     // Asks for deviceId's points with device time in [sinceMs, untilMs).
     void load(const QString &deviceId, qint64 sinceMs, qint64 untilMs);
@@ -51,13 +61,22 @@ signals:
     void pendingCountChanged(int pending);
 
 private:
+    struct Paging
+    {
+        qint64 sinceMs = 0;
+        qint64 untilMs = 0;
+        int pagesLeft = 0;
+    };
+    void request(const QString &deviceId);
     void handleFinished(const QString &deviceId, QNetworkReply *reply);
 
     QNetworkAccessManager *m_network; // not owned
     QUrl m_server;
     TokenSource m_tokenSource;
     int m_limit = 10000;
+    int m_maxPages = kDefaultMaxPages;
     QHash<QString, QPointer<QNetworkReply>> m_replies;
+    QHash<QString, Paging> m_paging; // the range still to load, per device in m_replies
 };
 
 } // namespace Sightline

@@ -208,6 +208,7 @@ private slots:
     void signInErrorsAreShownInWords();
     void eventsReachChartsAndTiles();
     void historyMergesWithLiveWithoutGapOrDuplicate();
+    void truncatedHistoryIsPagedBack();
     void serverRestartLosesNothing();
     void revokedSessionExpiresAndSigningInAgainResumes();
     void signOutForgetsTheRememberedSignIn();
@@ -435,6 +436,29 @@ void tst_DashboardController::historyMergesWithLiveWithoutGapOrDuplicate()
     const qint64 end = base + 30 * 1000;
     QCOMPARE(dashboard.series.gaps(charted, base, end), QList<Gap>());
     QCOMPARE(dashboard.series.gaps(later, base, end), QList<Gap>());
+}
+
+void tst_DashboardController::truncatedHistoryIsPagedBack()
+{
+    const QString device = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 60000;
+    const QList<TelemetryData> posted = post(*m_server, device, base, 0, 23);
+    QCOMPARE(posted.size(), 23);
+
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    // Pages of the 5 newest points: the server says "truncated" five times.
+    dashboard.controller.historyLoader()->setLimit(5);
+    QSignalSpy pages(dashboard.controller.historyLoader(), &HistoryLoader::loaded);
+    QSignalSpy pending(dashboard.controller.historyLoader(), &HistoryLoader::pendingCountChanged);
+    dashboard.controller.start();
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 23, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(pending.size(), 2, kTimeoutMs); // loading, then done: one load for all pages
+    QCOMPARE(pending.at(1).at(0).toInt(), 0);
+    QCOMPARE(pages.size(), 6); // 18-22, 14-18, 10-14, 6-10, 2-6, 0-2 (each older page repeats the oldest point)
+    QVERIFY(pages.at(0).at(1).value<HistoryPage>().truncated);
+    QVERIFY(!pages.at(5).at(1).value<HistoryPage>().truncated);
+    compareSamples(dashboard.samples(device), posted);
+    QCOMPARE(dashboard.series.gaps(device, base, base + 23 * 1000), QList<Gap>());
 }
 
 void tst_DashboardController::serverRestartLosesNothing()

@@ -449,7 +449,9 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
     // The log is `events` (alert, device_status) plus `points` (each point is
     // its telemetry event); both are read by id range and merged by id.
     const QString telemetry = QStringLiteral("telemetry");
-    const bool wantTelemetry = eventQuery.types.isEmpty() || eventQuery.types.contains(telemetry);
+    // A state filter is for alerts: no telemetry event has a state.
+    const bool wantTelemetry =
+        eventQuery.state.isEmpty() && (eventQuery.types.isEmpty() || eventQuery.types.contains(telemetry));
 
     QVariantList values;
     auto filters = [&values, &eventQuery](const QString &timeColumn) {
@@ -483,6 +485,10 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
             part += QStringLiteral(" AND type IN (") + placeholders(eventQuery.types.size()) + QLatin1Char(')');
             for (const QString &type : eventQuery.types)
                 values.append(type);
+        }
+        if (!eventQuery.state.isEmpty()) {
+            part += QStringLiteral(" AND json_extract(data, '$.state') = ?");
+            values.append(eventQuery.state);
         }
         part += QStringLiteral(" ORDER BY id") + order + QStringLiteral(" LIMIT ?)");
         values.append(eventQuery.limit + 1);

@@ -19,7 +19,8 @@ bool EventQuery::matches(const StoredEvent &event) const
 {
     return event.accountId == accountId && (sites.isEmpty() || sites.contains(event.siteId))
         && (devices.isEmpty() || devices.contains(event.deviceId)) && (types.isEmpty() || types.contains(event.type))
-        && (!since || event.ts >= *since);
+        && (!since || event.ts >= *since)
+        && (state.isEmpty() || event.data.value(QLatin1String("state")).toString() == state);
 }
 
 } // namespace Sightline

@@ -81,6 +81,7 @@ struct EventQuery
     QStringList devices;
     QStringList types;
     std::optional<QDateTime> since; // only events published at or after this
+    QString state; // not empty: only alert events in this state (firing, resolved)
     // When more than `limit` events match: false keeps the oldest `limit`
     // (paging forward by afterId), true the newest; either way the page is
     // oldest first and hasMore says some were left out.

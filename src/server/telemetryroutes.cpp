@@ -350,17 +350,16 @@ void TelemetryRoutes::handleAlerts(const QHttpServerRequest &request, QHttpServe
     query.sites = claims.sites;
     query.types = QStringList{QStringLiteral("alert")};
     query.since = since;
+    query.state = state; // before the limit: the newest kMaxAlerts in that state
     query.limit = kMaxAlerts;
     query.newest = true;
-    m_storage->readEvents(query, [answer, state](const EventPage &page) {
+    m_storage->readEvents(query, [answer](const EventPage &page) {
         if (!page.ok) {
             answer.sendError(storageUnavailable());
             return;
         }
         QJsonArray alerts;
         for (const StoredEvent &event : page.events) {
-            if (!state.isEmpty() && event.data.value(QStringLiteral("state")).toString() != state)
-                continue;
             QJsonObject alert = event.data;
             alert.insert(QStringLiteral("id"), event.idString());
             alert.insert(QStringLiteral("ts"), formatRfc3339Utc(event.ts));

@@ -505,6 +505,15 @@ void tst_TelemetryApi::alertsKeepTheNewest()
         QVERIFY(alerts.at(i - 1).toObject().value(QStringLiteral("id")).toString().toULongLong()
                 < alerts.at(i).toObject().value(QStringLiteral("id")).toString().toULongLong());
     }
+    // `state` filters before the limit: every firing alert fits in one answer.
+    const HttpResponse firing = m_http.get(m_server->url(QStringLiteral("/api/v1/alerts?state=firing")), bearer(m_token));
+    QCOMPARE(firing.status, 200);
+    QCOMPARE(firing.json().value(QStringLiteral("truncated")), QJsonValue(false));
+    const QJsonArray firingAlerts = firing.json().value(QStringLiteral("alerts")).toArray();
+    QCOMPARE(firingAlerts.size(), (kMaxAlerts + kExtra + 1) / 2);
+    QCOMPARE(firingAlerts.first().toObject().value(QStringLiteral("value")).toInt(), 0);
+    for (const QJsonValue &alert : firingAlerts)
+        QCOMPARE(alert.toObject().value(QStringLiteral("state")).toString(), QStringLiteral("firing"));
 }
 
 void tst_TelemetryApi::devicesEndpoint()

@@ -5,6 +5,7 @@
 #include "telemetry/seriesstore.h"
 #include "ui/chartview.h"
 #include "ui/logging.h"
+#include "ui/severitycolors.h"
 
 #include <QButtonGroup>
 #include <QChart>
@@ -110,7 +111,6 @@ LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
     m_axisX->setTickCount(6); // one label a minute in the default 5-minute window
-    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisY->setTickCount(6);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
@@ -337,8 +337,13 @@ void LiveChartWidget::scheduleFrame()
 void LiveChartWidget::startFrameTimer()
 {
     m_dirty = true;
-    if (!m_paused && !m_frameTimer.isActive())
-        m_frameTimer.start();
+    if (m_paused || m_frameTimer.isActive())
+        return;
+    // A change after a quiet spell is drawn at the next turn of the event
+    // loop (which still takes in whatever else arrived with it); within a
+    // frame interval of the last frame it waits for the interval's end.
+    const qint64 sinceFrame = m_sinceFrame.isValid() ? m_sinceFrame.elapsed() : kFrameIntervalMs;
+    m_frameTimer.start(static_cast<int>(std::max<qint64>(0, kFrameIntervalMs - sinceFrame)));
 }
 
 QList<QLineSeries *> &LiveChartWidget::seriesFor(const QString &deviceId, int segments)
@@ -383,6 +388,9 @@ void LiveChartWidget::renderFrame()
         return;
     }
     m_dirty = false;
+    m_sinceFrame.start();
+    if (m_frameTimer.interval() != kFrameIntervalMs)
+        m_frameTimer.setInterval(kFrameIntervalMs); // the next frame, if any, a whole interval later
     const qint64 window = minutesToMs(m_windowMinutes);
     qint64 newest = 0;
     for (const QString &device : std::as_const(m_devices))
@@ -473,9 +481,16 @@ void LiveChartWidget::applyYRange(double dataMin, double dataMax)
     lo = std::floor(lo / step + 1e-9) * step;
     hi = std::ceil(hi / step - 1e-9) * step;
     const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-    m_axisY->setLabelFormat(QStringLiteral("%.%1f").arg(decimals));
-    m_axisY->setTickCount(static_cast<int>(std::lround((hi - lo) / step)) + 1);
-    m_axisY->setRange(lo, hi);
+    // Only what changed: QValueAxis::setLabelFormat re-lays the whole chart
+    // out (measuring every label anew) even when given the same format.
+    const QString format = QStringLiteral("%.%1f").arg(decimals);
+    if (m_axisY->labelFormat() != format)
+        m_axisY->setLabelFormat(format);
+    const int ticks = static_cast<int>(std::lround((hi - lo) / step)) + 1;
+    if (m_axisY->tickCount() != ticks)
+        m_axisY->setTickCount(ticks);
+    if (m_axisY->min() != lo || m_axisY->max() != hi)
+        m_axisY->setRange(lo, hi);
 }
 
 LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &device, int plotColumns)
@@ -633,10 +648,10 @@ void LiveChartWidget::applyPalette()
     m_chart->setBackgroundPen(Qt::NoPen);
     m_chart->setPlotAreaBackgroundVisible(false);
     m_chart->legend()->setLabelColor(pal.color(QPalette::Text));
-    QColor grid = pal.color(QPalette::Text);
-    grid.setAlphaF(0.12f);
-    QColor axisLine = pal.color(QPalette::Text);
-    axisLine.setAlphaF(0.35f);
+    // Faint text colour for the grid and the axis lines, mixed with the
+    // background beforehand: opaque lines draw without blending.
+    const QColor grid = blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.12);
+    const QColor axisLine = blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.35);
     for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_axisX), static_cast<QAbstractAxis *>(m_axisY)}) {
         axis->setLabelsColor(pal.color(QPalette::Text));
         axis->setTitleBrush(pal.brush(QPalette::Text));

@@ -2,6 +2,7 @@
 
 #include "ui/chartview.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QImage>
 #include <QMap>
@@ -29,7 +30,8 @@ class SeriesStore;
 // device), drawn from a SeriesStore at each point's device timestamp.
 //
 // Redraws happen on a frame timer (kFrameIntervalMs, at most ~30 frames/s)
-// that only runs while something changed: each frame pushes each visible
+// that only runs while something changed (a change after a quiet spell is
+// drawn at once, not an interval later): each frame pushes each visible
 // series once with QXYSeries::replace(QList<QPointF>), never once per event.
 // Where the store reports a gap, the line breaks (one QLineSeries per
 // contiguous run) and the view paints a hatched "no data" band.
@@ -139,6 +141,7 @@ private:
     QToolButton *m_exportButton = nullptr;
     QLabel *m_modeLabel = nullptr;
     QTimer m_frameTimer;
+    QElapsedTimer m_sinceFrame; // since the last frame was drawn
     QMap<QString, QList<QLineSeries *>> m_series; // device -> one series per contiguous run
     QStringList m_devices;
     QString m_field;

@@ -2,16 +2,12 @@
 
 namespace Sightline {
 
-namespace {
-
 QColor blend(const QColor &a, const QColor &b, double t)
 {
     return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t),
                             static_cast<float>(a.greenF() * (1 - t) + b.greenF() * t),
                             static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t));
 }
-
-} // namespace
 
 Tone toneFor(Severity severity)
 {

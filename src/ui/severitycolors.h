@@ -18,5 +18,7 @@ bool isDarkPalette(const QPalette &palette);
 QColor toneColor(Tone tone, const QPalette &palette);
 // A quiet background of that tone (for banners and table rows), blended with base.
 QColor toneBackground(Tone tone, const QPalette &palette);
+// One opaque colour: b laid over a at strength t (0: a, 1: b).
+QColor blend(const QColor &a, const QColor &b, double t);
 
 } // namespace Sightline

@@ -5,6 +5,7 @@
 #include <QChart>
 #include <QValueAxis>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QLineSeries>
 #include <QPaintEvent>
@@ -75,6 +76,8 @@ private Q_SLOTS:
     void defaultField();
     void chosenFieldWinsOverTheDefault();
     void aFrameRepaintsTheLinesNotTheAxes();
+    void aFrameKeepsTheChartLayout();
+    void aChangeAfterAQuietSpellIsDrawnAtOnce();
 
 private:
     void feed(const QString &device, int first, int last, double base = 40);
@@ -562,6 +565,64 @@ void tst_LiveChartWidget::aFrameRepaintsTheLinesNotTheAxes()
     QVERIFY2(!QRegion(viewport->rect()).subtracted(painted).isEmpty(),
              qPrintable(QStringLiteral("repainted %1 of a %2 viewport").arg(QDebug::toString(painted.boundingRect()), QDebug::toString(viewport->rect()))));
     viewport->removeEventFilter(&recorder);
+}
+
+namespace {
+
+class LayoutRequestCounter : public QObject
+{
+public:
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::LayoutRequest)
+            ++count;
+        return false;
+    }
+};
+
+} // namespace
+
+void tst_LiveChartWidget::aFrameKeepsTheChartLayout()
+{
+    // A point inside the axes' ranges changes a line, not the axes: the
+    // frame must not lay the chart out again (measuring every label is most
+    // of a frame's cost in bench/ui).
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 20); // values 40..60
+    waitForIdleFrame();
+    m_chart->setVisibleRange(m_t0, m_t0 + 60000);
+    waitForIdleFrame();
+    QCoreApplication::sendPostedEvents(); // the layout the range change asked for
+    LayoutRequestCounter counter;
+    m_chart->chart()->installEventFilter(&counter);
+    QSignalSpy frames(m_chart, &LiveChartWidget::frameRendered);
+    for (int i = 21; i <= 25; ++i) {
+        feed(QStringLiteral("d1"), i, i, 30); // values 51..55
+        QVERIFY(frames.wait(kFrameTimeoutMs));
+    }
+    QCoreApplication::sendPostedEvents();
+    QCOMPARE(frames.size(), 5);
+    QCOMPARE(counter.count, 0);
+}
+
+void tst_LiveChartWidget::aChangeAfterAQuietSpellIsDrawnAtOnce()
+{
+    // The frame timer caps the rate; it must not delay a lone point by a
+    // whole frame interval.
+    m_chart->setDevices({QStringLiteral("d1")});
+    feed(QStringLiteral("d1"), 0, 5);
+    waitForIdleFrame();
+    QElapsedTimer quiet;
+    quiet.start();
+    QTRY_VERIFY(quiet.elapsed() > 2 * LiveChartWidget::kFrameIntervalMs); // no frame is due now
+    QSignalSpy frames(m_chart, &LiveChartWidget::frameRendered);
+    feed(QStringLiteral("d1"), 6, 6);
+    QVERIFY(m_chart->isFramePending());
+    QCoreApplication::processEvents(); // one turn of the event loop
+    QCOMPARE(frames.size(), 1);
 }
 
 QTEST_MAIN(tst_LiveChartWidget)

@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace {
@@ -125,37 +126,43 @@ int main(int argc, char *argv[])
         }
     });
 
-    // Every device sends at `rate`; ticks are spread evenly over the period
-    // so the load is steady, as from a real fleet.
-    // The number owed is computed from elapsed time, so a late timer tick
-    // (a loaded machine) sends more at once instead of lowering the rate.
+    // Every device sends at `rate`, each from its own random phase (a fixed
+    // seed, so runs compare), as a real fleet does: the charted devices'
+    // points arrive at scattered moments, not one after the other.
+    // Points owed are computed from elapsed time, so a late timer tick (a
+    // loaded machine) sends more at once instead of lowering the rate.
     const int tickMs = 10;
+    const double periodMs = 1000.0 / rate;
+    std::mt19937 random(20261204);
+    std::uniform_real_distribution<double> phase(0, periodMs);
+    std::vector<double> nextDueMs(deviceCount);
+    for (double &due : nextDueMs)
+        due = phase(random);
     QElapsedTimer feedClock;
     feedClock.start();
-    qint64 sent = 0;
-    int nextDevice = 0;
     qint64 seq = 0;
     qint64 events = 0;
     QTimer feeder;
     feeder.setTimerType(Qt::PreciseTimer);
     feeder.setInterval(tickMs);
     QObject::connect(&feeder, &QTimer::timeout, &app, [&] {
-        const qint64 due = static_cast<qint64>(feedClock.elapsed() * deviceCount * rate / 1000.0);
+        const double elapsed = static_cast<double>(feedClock.elapsed());
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        for (; sent < due; ++sent) {
-            Sightline::TelemetryData p;
-            p.deviceId = ids.at(nextDevice);
-            p.tsMs = now;
-            p.seq = seq++;
-            const double t = now / 1000.0;
-            for (int f = 0; f < fieldCount; ++f)
-                p.fields.insert(fieldNames.at(f), 50 + 10 * std::sin(t / (5.0 + f) + nextDevice));
-            series.addPoint(p);
-            latest.applyPoint(p);
-            devices.notePoint(p.deviceId, p.tsMs);
-            window.noteEventReceived();
-            ++events;
-            nextDevice = (nextDevice + 1) % deviceCount;
+        for (int d = 0; d < deviceCount; ++d) {
+            for (; nextDueMs[d] <= elapsed; nextDueMs[d] += periodMs) {
+                Sightline::TelemetryData p;
+                p.deviceId = ids.at(d);
+                p.tsMs = now;
+                p.seq = seq++;
+                const double t = now / 1000.0;
+                for (int f = 0; f < fieldCount; ++f)
+                    p.fields.insert(fieldNames.at(f), 50 + 10 * std::sin(t / (5.0 + f) + d));
+                series.addPoint(p);
+                latest.applyPoint(p);
+                devices.notePoint(p.deviceId, p.tsMs);
+                window.noteEventReceived();
+                ++events;
+            }
         }
     });
 

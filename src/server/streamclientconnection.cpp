@@ -122,6 +122,14 @@ bool StreamClientConnection::deliverLive(quint64 id, const QByteArray &frame)
     return write(frame);
 }
 
+bool StreamClientConnection::deliverLiveRun(quint64 lastId, int count, const QByteArray &frames)
+{
+    Q_ASSERT(canTakeLiveRun(lastId));
+    m_lastSentId = lastId;
+    m_eventsWritten += quint64(count);
+    return write(frames);
+}
+
 bool StreamClientConnection::deliverReplayed(quint64 id, const QByteArray &frame)
 {
     if (id > m_replayCursor)

@@ -59,6 +59,12 @@ public:
     // written. False when the client went over its unsent-bytes limit (the
     // caller then drops it).
     bool deliverLive(quint64 id, const QByteArray &frame);
+    // Whether a run of live events starting at firstId can go out as one
+    // write: the client is live and has written nothing at or above it.
+    bool canTakeLiveRun(quint64 firstId) const { return m_phase == Phase::Live && firstId > m_lastSentId; }
+    // `count` live events up to lastId, their frames concatenated in id
+    // order, in one write (only when canTakeLiveRun). False when over the limit.
+    bool deliverLiveRun(quint64 lastId, int count, const QByteArray &frames);
     // A replayed event of the log; ignored at or below the last id written.
     bool deliverReplayed(quint64 id, const QByteArray &frame);
     // A frame outside the log (system events, heartbeat comments).

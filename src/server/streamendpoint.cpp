@@ -1,5 +1,6 @@
 #include "server/streamendpoint.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <utility>
 
 #include "server/apierror.h"
 #include "server/hub.h"
@@ -70,6 +72,10 @@ StreamEndpoint::StreamEndpoint(const ServerConfig &config, Authenticator *auth, 
     std::call_once(raised, &StreamEndpoint::raiseOpenFileLimit);
 
     connect(m_hub, &Hub::eventPublished, this, &StreamEndpoint::handleEventPublished);
+    // Published events go out at the end of the event-loop turn that
+    // published them, before the loop waits again (see handleEventPublished).
+    if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread()))
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &StreamEndpoint::deliverPublished);
 
     // One tick for every client's heartbeat: ticking at half the heartbeat
     // period and pinging whoever has been quiet for half of it keeps every
@@ -241,18 +247,73 @@ void StreamEndpoint::openStream(QHttpServerResponder &&responder, const StreamFi
 
 void StreamEndpoint::handleEventPublished(const StoredEvent &event)
 {
-    const auto it = m_byAccount.constFind(event.accountId);
-    if (it == m_byAccount.cend())
+    if (!m_byAccount.contains(event.accountId))
         return;
-    // Serialized once, on the first client that may see it, and shared.
-    QByteArray frame;
+    // Events published in one turn of the event loop go out together at its
+    // end, one write per client: when the server falls behind, several
+    // events pile up per turn and each client costs one send() for all of
+    // them instead of one each (the kernel's send path is most of the
+    // fan-out's CPU). The end of the turn is the dispatcher's aboutToBlock;
+    // a queued call covers loops that never block (processEvents() spun by
+    // hand), whichever comes first delivers.
+    m_published.append(event);
+    if (!m_deliveryQueued) {
+        m_deliveryQueued = true;
+        QMetaObject::invokeMethod(this, &StreamEndpoint::deliverPublished, Qt::QueuedConnection);
+    }
+}
+
+void StreamEndpoint::deliverPublished()
+{
+    m_deliveryQueued = false;
+    if (m_published.isEmpty())
+        return;
+    const QList<StoredEvent> events = std::exchange(m_published, {});
+    // Per account, in id order.
+    QHash<QString, QList<StoredEvent>> byAccount;
+    for (const StoredEvent &event : events)
+        byAccount[event.accountId].append(event);
+    for (auto it = byAccount.cbegin(); it != byAccount.cend(); ++it) {
+        const auto clients = m_byAccount.constFind(it.key());
+        if (clients != m_byAccount.cend())
+            deliverToAccount(*clients, it.value());
+    }
+}
+
+void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *> &clients,
+                                      const QList<StoredEvent> &events)
+{
+    // Each event serialized once, on the first client that may see it, and
+    // shared; `run` is all of them in one buffer, for the clients that see
+    // every one (the usual case: no filter, or one that all of them pass).
+    QList<QByteArray> frames(events.size());
+    QByteArray run;
     std::vector<StreamClientConnection *> slow;
-    for (StreamClientConnection *client : *it) {
-        if (!client->filter().matches(event))
+    for (StreamClientConnection *client : clients) {
+        bool seesAll = true;
+        for (const StoredEvent &event : events)
+            seesAll = seesAll && client->filter().matches(event);
+        if (seesAll && events.size() > 1 && client->canTakeLiveRun(events.constFirst().id)) {
+            if (run.isNull()) {
+                for (qsizetype i = 0; i < events.size(); ++i) {
+                    if (frames[i].isNull())
+                        frames[i] = SseFormatter::storedEvent(events.at(i));
+                    run += frames.at(i);
+                }
+            }
+            if (!client->deliverLiveRun(events.constLast().id, int(events.size()), run))
+                slow.push_back(client);
             continue;
-        if (frame.isNull())
-            frame = SseFormatter::storedEvent(event);
-        if (!client->deliverLive(event.id, frame))
+        }
+        bool ok = true;
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            if (!client->filter().matches(events.at(i)))
+                continue;
+            if (frames[i].isNull())
+                frames[i] = SseFormatter::storedEvent(events.at(i));
+            ok = client->deliverLive(events.at(i).id, frames.at(i)) && ok;
+        }
+        if (!ok)
             slow.push_back(client);
     }
     for (StreamClientConnection *client : slow)
@@ -468,6 +529,7 @@ void StreamEndpoint::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
+    deliverPublished(); // what was published before the shutdown notice
     m_heartbeatTimer.stop();
     m_expiryTimer.stop();
     const QList<StreamClientConnection *> clients = m_clients.keys();

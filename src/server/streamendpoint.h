@@ -92,6 +92,8 @@ private:
     void openStream(QHttpServerResponder &&responder, const StreamFilter &filter, std::optional<quint64> lastEventId,
                     const QDateTime &expiresAt, quint64 lastIssued);
     void handleEventPublished(const StoredEvent &event);
+    void deliverPublished();
+    void deliverToAccount(const std::vector<StreamClientConnection *> &clients, const QList<StoredEvent> &events);
     void requestReplayPage(StreamClientConnection *client);
     void handleReplayPage(StreamClientConnection *client, const EventPage &page);
     void continueReplay(StreamClientConnection *client);
@@ -112,6 +114,8 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_expiryTimer;
     QByteArray m_heartbeatFrame;
+    QList<StoredEvent> m_published; // since the last deliverPublished(), in id order
+    bool m_deliveryQueued = false;
     int m_activeClients = 0;
     bool m_shutDown = false;
     quint64 m_finishedDelivered = 0; // events written to clients already gone

@@ -143,6 +143,7 @@ private Q_SLOTS:
     void pipelinedBytesIgnored();
     void tooManyStreams();
     void gracefulShutdown();
+    void eventsOfOneTurnGoOutTogether();
     void metrics();
     void connectDisconnectCyclesLeaveNothing();
 };
@@ -736,6 +737,68 @@ void tst_StreamEndpoint::gracefulShutdown()
         QVERIFY2(reader->hasSystemEvent(QStringLiteral("shutdown")), reader->body().constData());
         QCOMPARE(reader->events().last().type, QStringLiteral("system"));
     }
+}
+
+// Events published in one turn of the event loop leave at its end, one
+// write per client that sees them all: each client still gets exactly its
+// own events in id order, and a shutdown in that same turn sends them
+// before its notice.
+void tst_StreamEndpoint::eventsOfOneTurnGoOutTogether()
+{
+    TestServer server;
+    Fleet fleet;
+    QVERIFY(fleet.provision(server));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    StreamReader all;
+    StreamReader onlyN1;
+    StreamReader globex;
+    all.open(server.port(), tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme")), "types=telemetry");
+    onlyN1.open(server.port(), tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme")),
+                "types=telemetry&deviceId=n1");
+    globex.open(server.port(), tokenFor(server, QStringLiteral("gary"), QStringLiteral("globex")), "types=telemetry");
+    QTRY_COMPARE_WITH_TIMEOUT(server.server()->stream()->clientCount(), 3, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(all.hasHeaders() && onlyN1.hasHeaders() && globex.hasHeaders(), kTimeoutMs);
+
+    Hub *hub = server.server()->telemetry()->hub();
+    quint64 nextId = 1'000'000; // above anything the hub issued
+    auto event = [&nextId](const QString &account, const QString &site, const QString &device) {
+        StoredEvent e;
+        e.id = nextId++;
+        e.ts = QDateTime::currentDateTimeUtc();
+        e.topic = QStringLiteral("account:%1/site:%2/device:%3").arg(account, site, device);
+        e.type = QStringLiteral("telemetry");
+        e.data = QJsonObject{{QStringLiteral("deviceId"), device}};
+        e.accountId = account;
+        e.siteId = site;
+        e.deviceId = device;
+        return e;
+    };
+    QList<quint64> acme, n1, other;
+    for (int i = 0; i < 30; ++i) { // one turn: nothing returns to the event loop
+        const StoredEvent e = i % 6 == 5 ? event(QStringLiteral("globex"), QStringLiteral("hq"), QStringLiteral("g1"))
+                              : i % 2 ? event(QStringLiteral("acme"), QStringLiteral("south"), QStringLiteral("s1"))
+                                      : event(QStringLiteral("acme"), QStringLiteral("north"), QStringLiteral("n1"));
+        (e.accountId == QLatin1String("globex") ? other : acme).append(e.id);
+        if (e.deviceId == QLatin1String("n1"))
+            n1.append(e.id);
+        Q_EMIT hub->eventPublished(e);
+    }
+    QVERIFY(all.waitForIds(acme.size()));
+    QVERIFY(onlyN1.waitForIds(n1.size()));
+    QVERIFY(globex.waitForIds(other.size()));
+    QCOMPARE(all.ids(), acme);
+    QCOMPARE(onlyN1.ids(), n1);
+    QCOMPARE(globex.ids(), other);
+
+    const StoredEvent last1 = event(QStringLiteral("acme"), QStringLiteral("north"), QStringLiteral("n1"));
+    const StoredEvent last2 = event(QStringLiteral("acme"), QStringLiteral("north"), QStringLiteral("n1"));
+    Q_EMIT hub->eventPublished(last1);
+    Q_EMIT hub->eventPublished(last2);
+    server.stop(); // same turn
+    QTRY_VERIFY_WITH_TIMEOUT(all.isClosed(), kTimeoutMs);
+    QCOMPARE(all.ids().mid(acme.size()), (QList<quint64>{last1.id, last2.id}));
+    QCOMPARE(all.events().last().type, QStringLiteral("system"));
+    QVERIFY2(all.hasSystemEvent(QStringLiteral("shutdown")), all.body().constData());
 }
 
 void tst_StreamEndpoint::metrics()

@@ -158,6 +158,31 @@ LineEndFinder selectLineEndFinder()
 
 const LineEndFinder findLineEnd = selectLineEndFinder();
 
+// The line scan as the line loop calls it. Most lines of small events (ids,
+// event types, blank lines, ~200-byte data) end within a few vectors, where
+// the indirect call to findLineEnd and its setup cost more than the scan
+// itself. So the first 64 bytes are scanned here, inline, 16 at a time with
+// SSE2 (the x86-64 baseline); a longer line, or one with a byte that needs a
+// closer look (>= 0x80 or a control byte), continues in findLineEnd.
+inline const char *findLineEndInline(const char *p, const char *end, bool *nonAscii)
+{
+#ifdef __SSE2__
+    const __m128i limit = _mm_set1_epi8(0x0E);
+    for (int step = 0; step < 4 && end - p >= 16; ++step) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, limit)));
+        if (mask != 0) {
+            p += __builtin_ctz(mask);
+            if (*p == '\r' || *p == '\n')
+                return p;
+            break; // non-ASCII or another control byte: findLineEnd sorts it out
+        }
+        p += 16;
+    }
+#endif
+    return findLineEnd(p, end, nonAscii);
+}
+
 // Valid UTF-8 as a QString; plain ASCII (the usual case) takes the short way.
 QString validUtf8ToString(QByteArrayView utf8)
 {
@@ -167,8 +192,9 @@ QString validUtf8ToString(QByteArrayView utf8)
 }
 
 // Short ids and event types are the rule: for up to 16 bytes, two
-// overlapping word loads beat both a byte loop and a call to the C library
-// (bench/parser, callgrind).
+// overlapping word loads (8 or 4 bytes), or three byte loads below 4 bytes,
+// beat both a byte loop and a call to the C library (bench/parser,
+// callgrind: the ids of the telemetry input are 1-7 bytes long).
 template<typename Word> Word loadWord(const char *p)
 {
     Word word;
@@ -181,46 +207,72 @@ template<typename Word> void storeWord(char *p, Word word)
     std::memcpy(p, &word, sizeof word);
 }
 
-bool equalBytes(const char *a, const char *b, qsizetype size)
+Q_ALWAYS_INLINE bool equalBytes(const char *a, const char *b, qsizetype size)
 {
-    if (size >= 8 && size <= 16) {
+    if (size > 16)
+        return std::memcmp(a, b, size_t(size)) == 0;
+    if (size >= 8) {
         const qsizetype last = size - 8;
         return loadWord<quint64>(a) == loadWord<quint64>(b)
             && loadWord<quint64>(a + last) == loadWord<quint64>(b + last);
     }
-    if (size >= 4 && size < 8) {
+    if (size >= 4) {
         const qsizetype last = size - 4;
         return loadWord<quint32>(a) == loadWord<quint32>(b)
             && loadWord<quint32>(a + last) == loadWord<quint32>(b + last);
     }
-    return size == 0 || std::memcmp(a, b, size_t(size)) == 0;
+    // 0-3 bytes: the first, middle and last byte cover them all.
+    return size == 0
+        || (a[0] == b[0] && a[size / 2] == b[size / 2] && a[size - 1] == b[size - 1]);
 }
 
-// Whether a 64-bit word has a zero byte (the classic bit trick).
+// Whether a word has a zero byte (the classic bit trick).
 bool hasZeroByte(quint64 word)
 {
     return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
 }
 
-bool containsNul(QByteArrayView value)
+bool hasZeroByte(quint32 word)
 {
+    return ((word - 0x01010101u) & ~word & 0x80808080u) != 0;
+}
+
+Q_ALWAYS_INLINE bool containsNul(QByteArrayView value)
+{
+    // (Never hands memchr the null pointer of an empty view: found by fuzz/.)
+    const char *p = value.data();
     const qsizetype size = value.size();
-    if (size >= 8 && size <= 16)
-        return hasZeroByte(loadWord<quint64>(value.data()))
-            || hasZeroByte(loadWord<quint64>(value.data() + size - 8));
-    return size > 0 && std::memchr(value.data(), '\0', size_t(size)) != nullptr;
+    if (size > 16)
+        return std::memchr(p, '\0', size_t(size)) != nullptr;
+    if (size >= 8)
+        return hasZeroByte(loadWord<quint64>(p)) || hasZeroByte(loadWord<quint64>(p + size - 8));
+    if (size >= 4)
+        return hasZeroByte(loadWord<quint32>(p)) || hasZeroByte(loadWord<quint32>(p + size - 4));
+    return size > 0 && (p[0] == 0 || p[size / 2] == 0 || p[size - 1] == 0);
 }
 
 // Copies `size` bytes (as in memcpy, no overlap).
 void copyBytes(char *out, const char *in, qsizetype size)
 {
-    if (size >= 8 && size <= 16) {
+    if (size > 16) {
+        std::memcpy(out, in, size_t(size));
+    } else if (size >= 8) {
         const quint64 first = loadWord<quint64>(in);
         const quint64 last = loadWord<quint64>(in + size - 8);
         storeWord(out, first);
         storeWord(out + size - 8, last);
+    } else if (size >= 4) {
+        const quint32 first = loadWord<quint32>(in);
+        const quint32 last = loadWord<quint32>(in + size - 4);
+        storeWord(out, first);
+        storeWord(out + size - 4, last);
     } else if (size > 0) {
-        std::memcpy(out, in, size_t(size));
+        const char first = in[0];
+        const char middle = in[size / 2];
+        const char last = in[size - 1];
+        out[0] = first;
+        out[size / 2] = middle;
+        out[size - 1] = last;
     }
 }
 
@@ -240,7 +292,7 @@ enum class Field { Ignored, Data, Event, Id, Retry };
 // including any with invalid UTF-8) is Field::Ignored. The colon and the space
 // are ASCII, so working on bytes before decoding gives the same result.
 template<qsizetype N>
-bool splitKnownField(QByteArrayView line, const char (&name)[N], QByteArrayView *value)
+Q_ALWAYS_INLINE bool splitKnownField(QByteArrayView line, const char (&name)[N], QByteArrayView *value)
 {
     constexpr qsizetype kLength = N - 1;
     if (line.size() < kLength || std::memcmp(line.data(), name, kLength) != 0)
@@ -258,7 +310,7 @@ bool splitKnownField(QByteArrayView line, const char (&name)[N], QByteArrayView 
     return true;
 }
 
-Field splitField(QByteArrayView line, QByteArrayView *value)
+Q_ALWAYS_INLINE Field splitField(QByteArrayView line, QByteArrayView *value)
 {
     switch (line.front()) {
     case 'd':
@@ -347,7 +399,19 @@ void SseParser::reset()
     *this = SseParser(limit);
 }
 
-void SseParser::IdSlot::assign(QByteArrayView value, bool nonAscii)
+// Inline for the id line of every event: an ASCII id that fits the slot is a
+// copy of a few words.
+Q_ALWAYS_INLINE void SseParser::IdSlot::assign(QByteArrayView value, bool nonAscii)
+{
+    if (nonAscii || storage.size() < value.size()) {
+        assignOther(value, nonAscii);
+        return;
+    }
+    copyBytes(storage.data(), value.data(), value.size());
+    size = value.size();
+}
+
+void SseParser::IdSlot::assignOther(QByteArrayView value, bool nonAscii)
 {
     if (nonAscii && !Utf8::isValid(value)) {
         storage.resize(0);
@@ -476,6 +540,58 @@ void SseParser::materializeData()
     m_dataInChunk = false;
 }
 
+void SseParser::keepUnfinishedLine(
+    const char *p, const char *end, bool nonAscii, ViewHandler &handler)
+{
+    // Kept for the next chunk, within the limit.
+    const qsizetype pending = m_line.size() + (end - p);
+    if (wouldExceedLimit(pending)) {
+        m_line = QByteArray();
+        m_lineNonAscii = false;
+        raiseTooLarge(handler);
+        m_skippedLineHasBytes = true;
+        return;
+    }
+    if (m_line.isEmpty() && m_lastLongLine > m_line.capacity() && end - p >= 4096)
+        m_line.reserve(qMin(m_lastLongLine, m_maxEventSize));
+    m_line.append(p, end - p);
+    m_lineNonAscii = m_lineNonAscii || nonAscii;
+}
+
+const char *SseParser::consumeWholeLines(
+    const char *p, const char *const end, ViewHandler &handler)
+{
+    while (p < end) {
+        bool nonAscii = false;
+        const char *const eol = findLineEndInline(p, end, &nonAscii);
+        if (eol == end) {
+            keepUnfinishedLine(p, end, nonAscii, handler); // not scanned twice
+            return end;
+        }
+        const QByteArrayView line(p, eol - p);
+        if (line.isEmpty())
+            dispatch(handler);
+        else if (wouldExceedLimit(line.size()))
+            raiseTooLarge(handler);
+        else
+            processLine(line, nonAscii, nullptr, handler);
+        p = eol + 1;
+        // 9.2.5: CRLF is one line end; a CR that ends the chunk may still get
+        // its LF from the next one, which consume() then skips.
+        if (*eol == '\r') {
+            if (p == end) {
+                m_skipLf = true;
+                return p;
+            }
+            if (*p == '\n')
+                ++p;
+        }
+        if (m_skipping)
+            return p;
+    }
+    return p;
+}
+
 void SseParser::consume(const char *p, const char *const end, ViewHandler &handler)
 {
     while (p < end) {
@@ -487,8 +603,12 @@ void SseParser::consume(const char *p, const char *const end, ViewHandler &handl
                 continue;
             }
         }
+        if (!m_skipping && m_line.isEmpty()) {
+            p = consumeWholeLines(p, end, handler);
+            continue;
+        }
         bool nonAscii = false;
-        const char *const eol = findLineEnd(p, end, &nonAscii);
+        const char *const eol = findLineEndInline(p, end, &nonAscii);
 
         if (m_skipping) {
             // After EventTooLarge: drop lines unread until a blank one.
@@ -508,53 +628,37 @@ void SseParser::consume(const char *p, const char *const end, ViewHandler &handl
         }
 
         if (eol == end) {
-            // An unfinished line: keep it for the next chunk, within the limit.
-            const qsizetype pending = m_line.size() + (end - p);
-            if (wouldExceedLimit(pending)) {
-                m_line = QByteArray();
-                m_lineNonAscii = false;
-                raiseTooLarge(handler);
-                m_skippedLineHasBytes = true;
-                return;
-            }
-            if (m_line.isEmpty() && m_lastLongLine > m_line.capacity() && end - p >= 4096)
-                m_line.reserve(qMin(m_lastLongLine, m_maxEventSize));
-            m_line.append(p, end - p);
-            m_lineNonAscii = m_lineNonAscii || nonAscii;
+            keepUnfinishedLine(p, end, nonAscii, handler);
             return;
         }
 
+        // The end of the line kept from earlier chunks (consumeWholeLines()
+        // has taken every line that starts in this chunk).
         m_skipLf = *eol == '\r';
-        if (m_line.isEmpty()) {
-            const QByteArrayView line(p, eol - p);
-            if (line.isEmpty())
-                dispatch(handler); // the blank line after every event, without a detour
-            else if (wouldExceedLimit(line.size()))
-                raiseTooLarge(handler);
-            else
-                processLine(line, nonAscii, nullptr, handler);
-        } else {
-            m_line.append(p, eol - p);
-            const bool lineNonAscii = m_lineNonAscii || nonAscii;
-            m_lineNonAscii = false;
-            if (m_line.size() >= kLongLine)
-                m_lastLongLine = m_line.size();
-            if (wouldExceedLimit(m_line.size()))
-                raiseTooLarge(handler);
-            else
-                processLine(m_line, lineNonAscii, &m_line, handler);
-            // Keep a modest buffer for the next partial line; give back a big
-            // one (unless appendData() already took it over).
-            if (m_line.capacity() > kKeptLineCapacity)
-                m_line = QByteArray();
-            else if (!m_line.isNull())
-                m_line.resize(0);
-        }
+        m_line.append(p, eol - p);
+        const bool lineNonAscii = m_lineNonAscii || nonAscii;
+        m_lineNonAscii = false;
+        if (m_line.size() >= kLongLine)
+            m_lastLongLine = m_line.size();
+        if (wouldExceedLimit(m_line.size()))
+            raiseTooLarge(handler);
+        else
+            processLine(m_line, lineNonAscii, &m_line, handler);
+        // Keep a modest buffer for the next partial line; give back a big
+        // one (unless appendData() already took it over).
+        if (m_line.capacity() > kKeptLineCapacity)
+            m_line = QByteArray();
+        else if (!m_line.isNull())
+            m_line.resize(0);
         p = eol + 1;
     }
 }
 
-void SseParser::processLine(
+// processLine(), appendData() and dispatch() are forced inline into the line
+// loop: for a stream of small events, calls and their branches per line cost
+// more than the work (bench/parser). Their rare cases live in out-of-line
+// helpers so the inlined code stays small.
+Q_ALWAYS_INLINE void SseParser::processLine(
     QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // 9.2.6: a blank line dispatches the event.
@@ -563,53 +667,83 @@ void SseParser::processLine(
         return;
     }
     QByteArrayView value;
-    const Field field = splitField(line, &value);
-    if (field == Field::Data) {
+    switch (splitField(line, &value)) {
+    case Field::Data:
         appendData(value, nonAscii, owner, handler);
-    } else if (field == Field::Event) {
+        return;
+    case Field::Event:
         // The buffer is either empty or the cached decoded value, so an
         // unchanged type costs neither a decode nor a string copy per event.
         if (value.isEmpty()) {
             m_hasEventType = false;
-        } else {
-            if (value.size() != m_typeCacheRaw.size()
-                || !equalBytes(value.data(), m_typeCacheRaw.constData(), value.size())) {
-                m_typeCacheRaw = value.toByteArray();
-                if (nonAscii) {
-                    m_typeCacheUtf8.clear();
-                    Utf8::appendReplacingInvalid(m_typeCacheUtf8, value);
-                } else {
-                    m_typeCacheUtf8 = m_typeCacheRaw;
-                }
-                m_typeCache = validUtf8ToString(m_typeCacheUtf8);
-            }
-            m_hasEventType = true;
+            return;
         }
-    } else if (field == Field::Id) {
-        // U+0000 only ever comes from a 0x00 byte. (containsNul() never hands
-        // memchr the null pointer of an empty view: found by fuzz/.)
-        if (!containsNul(value)) {
-            // The last event ID string keeps the old value until the next
-            // blank line (see dispatch()).
-            // The buffer's slot becomes the last event ID string's; the new
-            // value goes to the other slot. No allocation once both have grown.
-            if (m_lastEventIdIsBuffer) {
-                m_idBufferSlot = 1 - m_idBufferSlot;
-                m_lastEventIdIsBuffer = false;
-            }
-            m_idSlots[m_idBufferSlot].assign(value, nonAscii);
-            m_idStringValid = false;
+        if (value.size() != m_typeCacheRaw.size()
+            || !equalBytes(value.data(), m_typeCacheRaw.constData(), value.size()))
+            cacheEventType(value, nonAscii);
+        m_hasEventType = true;
+        return;
+    case Field::Id:
+        // U+0000 only ever comes from a 0x00 byte.
+        if (containsNul(value))
+            return;
+        // The last event ID string keeps the old value until the next
+        // blank line (see dispatch()).
+        // The buffer's slot becomes the last event ID string's; the new
+        // value goes to the other slot. No allocation once both have grown.
+        if (m_lastEventIdIsBuffer) {
+            m_idBufferSlot = 1 - m_idBufferSlot;
+            m_lastEventIdIsBuffer = false;
         }
-    } else if (field == Field::Retry) {
-        qint64 milliseconds = 0;
-        if (parseRetry(value, &milliseconds)) {
-            m_retryHint = milliseconds;
-            handler.handleRetry(milliseconds);
-        }
+        m_idSlots[m_idBufferSlot].assign(value, nonAscii);
+        m_idStringValid = false;
+        return;
+    case Field::Retry:
+        setRetry(value, handler);
+        return;
+    case Field::Ignored:
+        return;
     }
 }
 
-void SseParser::appendData(
+void SseParser::cacheEventType(QByteArrayView value, bool nonAscii)
+{
+    m_typeCacheRaw = value.toByteArray();
+    if (nonAscii) {
+        m_typeCacheUtf8.clear();
+        Utf8::appendReplacingInvalid(m_typeCacheUtf8, value);
+    } else {
+        m_typeCacheUtf8 = m_typeCacheRaw;
+    }
+    m_typeCache = validUtf8ToString(m_typeCacheUtf8);
+}
+
+void SseParser::setRetry(QByteArrayView value, ViewHandler &handler)
+{
+    qint64 milliseconds = 0;
+    if (parseRetry(value, &milliseconds)) {
+        m_retryHint = milliseconds;
+        handler.handleRetry(milliseconds);
+    }
+}
+
+Q_ALWAYS_INLINE void SseParser::appendData(
+    QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler)
+{
+    // The usual event: one valid data line inside the chunk, within the limit
+    // (consume() has checked the whole line against it). Keep a view of it;
+    // it is copied only if the event outlives the chunk, gets a second data
+    // line, or is taken as an SseEvent.
+    if (!m_hasData && !owner && !nonAscii) {
+        m_dataView = value;
+        m_dataInChunk = true;
+        m_hasData = true;
+        return;
+    }
+    appendDataCopy(value, nonAscii, owner, handler);
+}
+
+void SseParser::appendDataCopy(
     QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler)
 {
     // The data buffer is kept without its final LF: an LF goes in *between*
@@ -623,9 +757,7 @@ void SseParser::appendData(
             return;
         }
         if (!m_hasData && !owner) {
-            // The usual event: one valid data line inside the chunk. Keep a
-            // view of it; it is copied only if the event outlives the chunk,
-            // gets a second data line, or is taken as an SseEvent.
+            // As in appendData(): a valid (here non-ASCII) first line in the chunk.
             m_dataView = value;
             m_dataInChunk = true;
         } else if (!m_hasData && value.size() >= kStealLineMinimum) {
@@ -660,7 +792,7 @@ void SseParser::appendData(
     m_hasData = true;
 }
 
-void SseParser::dispatch(ViewHandler &handler)
+Q_ALWAYS_INLINE void SseParser::dispatch(ViewHandler &handler)
 {
     // Step 1: the last event ID string follows the buffer at every blank
     // line, also when nothing is dispatched.

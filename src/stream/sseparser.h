@@ -118,11 +118,27 @@ private:
     // feed(bytes, ViewHandler &) is the one parser core: the Handler and list
     // APIs turn its views into SseEvent values (takeEvent()).
     void consume(const char *p, const char *end, ViewHandler &handler);
+    // consume()'s fast loop over the lines that lie wholly inside the chunk
+    // while no partial line is kept and no runaway event skipped (every line
+    // of a stream of small events but the one split by the chunk's end).
+    // Returns where it stopped: `end` (an unfinished line is then kept in
+    // m_line), or the line after one that set m_skipLf (a CR ending the
+    // chunk) or m_skipping.
+    const char *consumeWholeLines(const char *p, const char *end, ViewHandler &handler);
+    // Keeps the unfinished line [p, end) in m_line for the next chunk, or
+    // raises EventTooLarge when it would exceed the limit.
+    void keepUnfinishedLine(const char *p, const char *end, bool nonAscii, ViewHandler &handler);
     // `nonAscii`: the line has a byte >= 0x80 (else no UTF-8 check is needed).
     // `owner`: the buffer `line` lies in, which appendData() may take over;
     // nullptr when `line` lies in the chunk being fed.
     void processLine(QByteArrayView line, bool nonAscii, QByteArray *owner, ViewHandler &handler);
     void appendData(QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler);
+    // appendData() for every case but a first ASCII data line inside the chunk.
+    void appendDataCopy(
+        QByteArrayView value, bool nonAscii, QByteArray *owner, ViewHandler &handler);
+    // A non-empty `event:` value that differs from the cached one.
+    void cacheEventType(QByteArrayView value, bool nonAscii);
+    void setRetry(QByteArrayView value, ViewHandler &handler);
     // Copies a data buffer that still points into the chunk into m_data.
     void materializeData();
     void dispatch(ViewHandler &handler);
@@ -164,6 +180,8 @@ private:
         qsizetype size = 0;
         QByteArrayView view() const { return { storage.constData(), size }; }
         void assign(QByteArrayView value, bool nonAscii);
+        // assign() when the value is not ASCII or does not fit the storage.
+        void assignOther(QByteArrayView value, bool nonAscii);
     };
     // Two slots: m_idSlots[m_idBufferSlot] is the last event ID buffer; the
     // other one holds the event source's last event ID string while it

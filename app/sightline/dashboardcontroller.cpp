@@ -105,8 +105,20 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     connect(m_window, &MainWindow::signInRequested, this, &DashboardController::openSignInDialog);
     connect(m_window, &MainWindow::signOutRequested, this, &DashboardController::signOut);
     connect(m_window, &MainWindow::selectedDevicesChanged, this, &DashboardController::loadHistoryFor);
-    connect(m_window, &MainWindow::windowMinutesChanged, this,
-            [this] { loadHistoryFor(m_models.devices->checkedDevices()); });
+    connect(m_window, &MainWindow::windowMinutesChanged, this, [this] {
+        forgetTrimmedHistory();
+        loadHistoryFor(m_models.devices->checkedDevices());
+    });
+    // Looking back (a pan or zoom into the past) loads what the chart then
+    // shows, once the mouse rests; following live again lets the store
+    // forget it (LiveChartWidget::keepWhatIsShown).
+    m_lookBack.setSingleShot(true);
+    m_lookBack.setInterval(kLookBackDelayMs);
+    connect(&m_lookBack, &QTimer::timeout, this, [this] { loadHistoryFor(m_models.devices->checkedDevices()); });
+    LiveChartWidget *chart = m_window->chart();
+    connect(chart, &LiveChartWidget::visibleRangeChanged, &m_lookBack, qOverload<>(&QTimer::start));
+    connect(chart, &LiveChartWidget::followingLiveChanged, this, &DashboardController::forgetTrimmedHistory);
+    connect(chart, &LiveChartWidget::pausedChanged, this, &DashboardController::forgetTrimmedHistory);
     connect(m_keychainStore, &TokenStore::keychainUnavailable, this, &DashboardController::showMessage);
 
     if (!options.devices.isEmpty()) {
@@ -385,6 +397,7 @@ void DashboardController::resetData()
     m_history->cancelAll();
     m_directory->cancel();
     m_historySince.clear();
+    m_lookBack.stop();
     m_devicesLoaded = false;
     m_alertsLoader->cancel();
     m_alertsLoaded = false;
@@ -451,15 +464,31 @@ void DashboardController::loadHistoryFor(const QStringList &deviceIds)
 {
     if (!m_wasLive || !m_session || m_session->state() != Session::State::SignedIn)
         return; // loaded once the stream is live
+    const LiveChartWidget *chart = m_window->chart();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const qint64 since = now - qint64(m_window->chart()->windowMinutes()) * 60 * 1000;
+    qint64 since = now - qint64(chart->windowMinutes()) * 60 * 1000;
+    if (!chart->isFollowingLive())
+        since = std::min(since, chart->visibleFromMs());
     for (const QString &deviceId : deviceIds) {
         const auto loaded = m_historySince.constFind(deviceId);
         if (loaded != m_historySince.constEnd() && loaded.value() <= since)
-            continue; // already covers the window
+            continue; // already covers the range
+        // Only the part before what is loaded (1 ms over it: points sharing
+        // that millisecond are not lost; the store drops the repeats).
+        const qint64 until = loaded != m_historySince.constEnd() ? loaded.value() + 1 : now + kUntilSlackMs;
         m_historySince.insert(deviceId, since);
-        m_history->load(deviceId, since, now + kUntilSlackMs);
+        m_history->load(deviceId, since, until);
     }
+}
+
+void DashboardController::forgetTrimmedHistory()
+{
+    // The store may have dropped what lay before the window; what it keeps
+    // for sure is the window back from now (a device's newest point is not
+    // later than now), so history before that is loaded again when needed.
+    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - qint64(m_window->chart()->windowMinutes()) * 60 * 1000;
+    for (auto it = m_historySince.begin(); it != m_historySince.end(); ++it)
+        it.value() = std::max(it.value(), kept);
 }
 
 void DashboardController::handleHistoryLoaded(const QString &deviceId, const HistoryPage &page)

@@ -14,6 +14,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 namespace Sightline {
 
@@ -46,6 +47,7 @@ class DashboardController : public QObject
 
 public:
     static constexpr qint64 kUntilSlackMs = 10 * 60 * 1000; // device clocks ahead of ours
+    static constexpr int kLookBackDelayMs = 250;
 
     DashboardController(MainWindow *window, const DashboardModels &models, const DashboardOptions &options,
                         QObject *parent = nullptr);
@@ -100,7 +102,10 @@ private:
     void handleDevicesLoaded(const QList<DeviceInfo> &devices);
     void handleHistoryLoaded(const QString &deviceId, const HistoryPage &page);
     void startOrResumeStream();
+    // Loads what the chart needs of each device and is not loaded yet: its
+    // window, or back to the left edge while the user looks into the past.
     void loadHistoryFor(const QStringList &deviceIds);
+    void forgetTrimmedHistory();
     void resetData();
     void updateStatus();
     void showMessage(const QString &text);
@@ -132,6 +137,7 @@ private:
     bool m_wasLive = false;       // the stream has been live for this identity
     bool m_autoChecked = false;
     QHash<QString, qint64> m_historySince; // device → since of its loaded (or loading) history
+    QTimer m_lookBack; // a pan or zoom comes to rest: load what it shows
 };
 
 } // namespace Sightline

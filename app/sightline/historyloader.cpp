@@ -22,8 +22,15 @@ HistoryLoader::~HistoryLoader()
 void HistoryLoader::load(const QString &deviceId, qint64 sinceMs, qint64 untilMs)
 {
     const bool replacing = m_replies.contains(deviceId);
-    if (replacing)
+    if (replacing) {
         ApiRequest::abandon(m_replies.take(deviceId), this);
+        // What the old load still had to fetch is not dropped: the new one
+        // covers both ranges (and any time between them again; the store
+        // drops repeats).
+        const Paging &old = m_paging.value(deviceId);
+        sinceMs = std::min(sinceMs, old.sinceMs);
+        untilMs = std::max(untilMs, old.untilMs);
+    }
     m_paging.insert(deviceId, Paging{sinceMs, untilMs, m_maxPages});
     request(deviceId);
     if (!replacing)

@@ -17,7 +17,8 @@ namespace Sightline {
 // Loads recent history of devices (API.md GET /api/v1/telemetry/history,
 // issue 6 item 4) and hands each page over as one signal; merging it with
 // live data is SeriesStore's job. At most one request per device is in
-// flight: a new load of the same device replaces the old one.
+// flight: a new load of a device still loading replaces the old request
+// with one over both ranges.
 //
 // The server answers the newest `limit` points of the range and says
 // "truncated" when older ones were left out; the loader then asks for the

@@ -25,6 +25,8 @@ public:
     }
 
     std::size_t capacity() const { return m_capacity; }
+    // Elements the storage holds now (grows on demand up to capacity()).
+    std::size_t storageSize() const { return m_data.size(); }
     std::size_t size() const { return m_size; }
     bool isEmpty() const { return m_size == 0; }
     bool isFull() const { return m_size == m_capacity; }
@@ -84,6 +86,17 @@ public:
         for (std::size_t k = m_size - 1; k > i; --k)
             std::swap(m_data[physical(k)], m_data[physical(k - 1)]);
         return true;
+    }
+
+    // Gives back the storage above size() (grown while more was kept).
+    void squeeze()
+    {
+        if (m_data.size() <= std::max<std::size_t>(16, m_size * 2))
+            return; // not worth a copy
+        std::rotate(m_data.begin(), m_data.begin() + static_cast<std::ptrdiff_t>(m_head), m_data.end());
+        m_head = 0;
+        m_data.resize(std::max<std::size_t>(16, m_size));
+        m_data.shrink_to_fit();
     }
 
     void clear()

@@ -34,9 +34,43 @@ SeriesStore::~SeriesStore() = default;
 
 void SeriesStore::setRetentionMs(qint64 ms)
 {
-    m_retentionMs = std::max<qint64>(ms, 1);
-    for (auto &entry : m_devices)
-        trim(entry.second);
+    ms = std::max<qint64>(ms, 1);
+    if (ms == m_retentionMs)
+        return;
+    const bool shrinks = ms < m_retentionMs;
+    m_retentionMs = ms;
+    if (shrinks)
+        trimAll();
+}
+
+void SeriesStore::setKeepSinceMs(qint64 sinceMs)
+{
+    sinceMs = std::max<qint64>(sinceMs, 0);
+    if (sinceMs == m_keepSinceMs)
+        return;
+    const bool shrinks = m_keepSinceMs > 0 && (sinceMs == 0 || sinceMs > m_keepSinceMs);
+    m_keepSinceMs = sinceMs;
+    if (shrinks)
+        trimAll();
+}
+
+qint64 SeriesStore::cutoffMs(qint64 newestMs) const
+{
+    const qint64 byWindow = newestMs - m_retentionMs;
+    return m_keepSinceMs > 0 ? std::min(byWindow, m_keepSinceMs) : byWindow;
+}
+
+void SeriesStore::trimAll()
+{
+    // What a longer look back or window held is given back: the buffers
+    // shrink to what they keep, so memory follows the window down again.
+    for (auto &entry : m_devices) {
+        DeviceData &data = entry.second;
+        trim(data);
+        data.keys.squeeze();
+        for (auto &field : data.fields)
+            field.second.squeeze();
+    }
 }
 
 SeriesStore::DeviceData &SeriesStore::deviceData(const QString &deviceId)
@@ -79,7 +113,7 @@ void SeriesStore::forgetSeq(DeviceData &data, qint64 seq)
 
 bool SeriesStore::storePoint(DeviceData &data, const TelemetryData &point, bool *newField)
 {
-    if (!data.keys.isEmpty() && point.tsMs < data.keys.back().tMs - m_retentionMs)
+    if (!data.keys.isEmpty() && point.tsMs < cutoffMs(data.keys.back().tMs))
         return false; // older than the window: it would be trimmed at once
     if (isDuplicate(data, point))
         return false;
@@ -117,7 +151,7 @@ void SeriesStore::trim(DeviceData &data)
 {
     if (data.keys.isEmpty())
         return;
-    const qint64 cutoff = data.keys.back().tMs - m_retentionMs;
+    const qint64 cutoff = cutoffMs(data.keys.back().tMs);
     while (!data.keys.isEmpty() && data.keys.front().tMs < cutoff) {
         forgetSeq(data, data.keys.front().seq);
         data.keys.popFront();
@@ -163,7 +197,7 @@ int SeriesStore::mergeHistory(const QString &deviceId, const QList<TelemetryData
     qint64 newest = data.keys.isEmpty() ? ordered.front()->tsMs
                                         : std::max(data.keys.back().tMs, ordered.front()->tsMs);
     for (const TelemetryData *point : ordered) {
-        if (point->tsMs < newest - m_retentionMs)
+        if (point->tsMs < cutoffMs(newest))
             break;
         if (point->fields.isEmpty())
             continue;

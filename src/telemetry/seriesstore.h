@@ -35,6 +35,10 @@ struct Gap
 // Per-device, per-field time series of telemetry, ordered by the device's
 // timestamp and bounded twice: by a time window (retention, measured back
 // from the device's newest point) and by a hard point capacity per series.
+// The chart sets the retention to the window it shows (issue 6: each series
+// keeps only its time window) and, while the user looks further back, a
+// keep-since time before which history loaded for that view may be dropped
+// again; memory therefore follows what is on screen, not the session's age.
 //
 // History pages (API.md history endpoint) and live points merge into the
 // same series with no duplicate: a point whose seq is already stored is
@@ -57,7 +61,13 @@ public:
     ~SeriesStore() override;
 
     qint64 retentionMs() const { return m_retentionMs; }
+    // A shorter retention trims at once and gives the memory back.
     void setRetentionMs(qint64 ms);
+    // Points at or after sinceMs are kept even when they are older than the
+    // retention (a chart panned or zoomed out into the past); 0 for none.
+    // Moving it later (or to 0) trims like a shorter retention.
+    void setKeepSinceMs(qint64 sinceMs);
+    qint64 keepSinceMs() const { return m_keepSinceMs; }
     // Applies to series created afterwards.
     void setCapacityPerSeries(std::size_t points) { m_capacity = points; }
     std::size_t capacityPerSeries() const { return m_capacity; }
@@ -124,11 +134,15 @@ private:
     const DeviceData *findDevice(const QString &deviceId) const;
     bool isDuplicate(const DeviceData &data, const TelemetryData &point) const;
     bool storePoint(DeviceData &data, const TelemetryData &point, bool *newField);
+    // Points before this are dropped, for a device whose newest point is at newestMs.
+    qint64 cutoffMs(qint64 newestMs) const;
     void trim(DeviceData &data);
+    void trimAll();
     static void forgetSeq(DeviceData &data, qint64 seq);
 
     std::map<QString, DeviceData> m_devices;
     qint64 m_retentionMs = kDefaultRetentionMs;
+    qint64 m_keepSinceMs = 0;
     std::size_t m_capacity = kDefaultCapacity;
     double m_gapFactor = kDefaultGapFactor;
 };

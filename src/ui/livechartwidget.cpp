@@ -196,6 +196,7 @@ LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
     applyPalette();
     updateControls();
     updateFieldChoices();
+    keepWhatIsShown();
     scheduleFrame();
 }
 
@@ -262,6 +263,7 @@ void LiveChartWidget::setWindowMinutes(int minutes)
     m_axisNeedsRelayout = true;
     // Picking a window means "show me the last N minutes": follow live again.
     setFollowing(true);
+    keepWhatIsShown();
     Q_EMIT windowMinutesChanged(minutes);
     scheduleFrame();
 }
@@ -273,6 +275,7 @@ void LiveChartWidget::setPaused(bool paused)
     m_paused = paused;
     m_pauseButton->setChecked(paused);
     updateControls();
+    keepWhatIsShown();
     Q_EMIT pausedChanged(paused);
     if (!paused)
         scheduleFrame();
@@ -295,6 +298,8 @@ void LiveChartWidget::setVisibleRange(qint64 fromMs, qint64 toMs)
     m_fromMs = fromMs;
     m_toMs = toMs;
     setFollowing(false);
+    keepWhatIsShown();
+    Q_EMIT visibleRangeChanged(fromMs, toMs);
     scheduleFrame();
 }
 
@@ -304,7 +309,21 @@ void LiveChartWidget::setFollowing(bool following)
         return;
     m_following = following;
     updateControls();
+    keepWhatIsShown();
     Q_EMIT followingLiveChanged(following);
+}
+
+void LiveChartWidget::keepWhatIsShown()
+{
+    // The store keeps the window (plus a tenth, so a line still enters at
+    // the left edge from the point before it) and, while the picture stands
+    // still or looks back, everything from the left edge on; following live
+    // again lets it forget the rest.
+    const qint64 windowMs = qint64(m_windowMinutes) * 60 * 1000;
+    const qint64 marginMs = windowMs / 10;
+    m_store->setRetentionMs(windowMs + marginMs);
+    const bool live = m_following && !m_paused;
+    m_store->setKeepSinceMs(live ? 0 : std::max<qint64>(m_fromMs - marginMs, 1));
 }
 
 void LiveChartWidget::zoomAround(qint64 centerMs, double factor)

@@ -71,6 +71,10 @@ public:
     void backToLive();
     // Shows [fromMs, toMs] and stops following live.
     void setVisibleRange(qint64 fromMs, qint64 toMs);
+    // The store keeps what this chart can show: its window while live, and
+    // from the left edge on while paused, panned or zoomed (setRetentionMs,
+    // setKeepSinceMs). Loading the history of a range is the wiring's job
+    // (visibleRangeChanged).
     qint64 visibleFromMs() const { return m_fromMs; }
     qint64 visibleToMs() const { return m_toMs; }
 
@@ -95,6 +99,8 @@ Q_SIGNALS:
     void followingLiveChanged(bool following);
     void pausedChanged(bool paused);
     void windowMinutesChanged(int minutes);
+    // The user zoomed or panned to [fromMs, toMs] (not emitted while following live).
+    void visibleRangeChanged(qint64 fromMs, qint64 toMs);
     void fieldChanged(const QString &field);
 
 protected:
@@ -125,6 +131,7 @@ private:
     void panBy(qint64 deltaMs);
     void showReadout(qint64 xMs);
     void setFollowing(bool following);
+    void keepWhatIsShown();
     QList<QLineSeries *> &seriesFor(const QString &deviceId, int segments);
     void removeSeriesOf(const QString &deviceId);
     void exportWithDialog(bool png);

@@ -209,6 +209,7 @@ private slots:
     void eventsReachChartsAndTiles();
     void historyMergesWithLiveWithoutGapOrDuplicate();
     void truncatedHistoryIsPagedBack();
+    void lookingBackLoadsHistoryAndLiveForgetsIt();
     void serverRestartLosesNothing();
     void revokedSessionExpiresAndSigningInAgainResumes();
     void signOutForgetsTheRememberedSignIn();
@@ -221,7 +222,9 @@ private:
     QString newDevice(RealServer &server);
     // Posts points of deviceId with device times base + i s for i in
     // [first, last) and seq i + 1; value = i. Returns what was posted.
-    QList<TelemetryData> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last);
+    // Posts points first..last-1 of kField = index at baseMs + index * stepMs.
+    QList<TelemetryData> post(RealServer &server, const QString &deviceId, qint64 baseMs, int first, int last,
+                              qint64 stepMs = 1000);
     // Posts one point of kField = value at tsMs; false if refused.
     bool postValue(RealServer &server, const QString &deviceId, qint64 tsMs, qint64 seq, double value);
     // The alerts the server lists for deviceId (GET /api/v1/alerts as alice).
@@ -244,7 +247,9 @@ void tst_DashboardController::initTestCase()
                            {QStringLiteral("device"), QStringLiteral("*")},
                            {QStringLiteral("holdSeconds"), 0},
                            {QStringLiteral("message"), QStringLiteral("GPU melting")}};
+    // maxSkewSeconds: lookingBackLoadsHistoryAndLiveForgetsIt posts points of half an hour ago.
     m_server = std::make_unique<RealServer>(QJsonObject{{QStringLiteral("heartbeatSeconds"), 1},
+                                                        {QStringLiteral("maxSkewSeconds"), 3600},
                                                         {QStringLiteral("loginMaxFailuresPerUser"), 2},
                                                         {QStringLiteral("alertRules"), QJsonArray{rule}}});
     QVERIFY2(m_server->addUser(QStringLiteral("alice"), kPassword), qPrintable(m_server->errorString()));
@@ -274,14 +279,14 @@ QString tst_DashboardController::newDevice(RealServer &server)
 }
 
 QList<TelemetryData> tst_DashboardController::post(RealServer &server, const QString &deviceId, qint64 baseMs,
-                                                    int first, int last)
+                                                    int first, int last, qint64 stepMs)
 {
     QList<TelemetryData> points;
     QJsonArray body;
     for (int i = first; i < last; ++i) {
         TelemetryData point;
         point.deviceId = deviceId;
-        point.tsMs = baseMs + qint64(i) * 1000;
+        point.tsMs = baseMs + qint64(i) * stepMs;
         point.seq = i + 1;
         point.fields.insert(kField, double(i));
         points.append(point);
@@ -459,6 +464,47 @@ void tst_DashboardController::truncatedHistoryIsPagedBack()
     QVERIFY(!pages.at(5).at(1).value<HistoryPage>().truncated);
     compareSamples(dashboard.samples(device), posted);
     QCOMPARE(dashboard.series.gaps(device, base, base + 23 * 1000), QList<Gap>());
+}
+
+void tst_DashboardController::lookingBackLoadsHistoryAndLiveForgetsIt()
+{
+    const QString device = newDevice(*m_server);
+    // One point every 30 s over the last half hour: 61 points, the newest now.
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30 * 60000;
+    const QList<TelemetryData> posted = post(*m_server, device, base, 0, 61, 30000);
+    QCOMPARE(posted.size(), 61);
+    const qint64 newest = posted.constLast().tsMs;
+
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    LiveChartWidget *chart = dashboard.window.chart();
+    QCOMPARE(chart->windowMinutes(), 5);
+    QSignalSpy merged(&dashboard.controller, &DashboardController::historyMerged);
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(merged.size(), 1, kTimeoutMs);
+    // Live, the dashboard holds the window (5 minutes and a tenth), not the half hour.
+    const auto holdsTheWindowOnly = [&] {
+        return dashboard.series.oldestMs(device) >= newest - 330000 && dashboard.series.pointCount(device) >= 9
+            && dashboard.series.pointCount(device) <= 12;
+    };
+    QVERIFY2(holdsTheWindowOnly(), qPrintable(QString::number(dashboard.series.pointCount(device))));
+
+    // Panning back half an hour loads what the chart then shows.
+    const qint64 from = base - 60000;
+    chart->setVisibleRange(from, from + 10 * 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 61, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.chartPointCount() >= 20, kTimeoutMs); // 10 minutes of it on screen
+
+    // Back to live: the store forgets the past again...
+    chart->backToLive();
+    QVERIFY2(holdsTheWindowOnly(), qPrintable(QString::number(dashboard.series.pointCount(device))));
+    // ...and loads it again when the user looks back once more.
+    const int mergesBefore = int(merged.size());
+    chart->setVisibleRange(from, from + 10 * 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 61, kTimeoutMs);
+    QVERIFY(merged.size() > mergesBefore);
+    compareSamples(dashboard.samples(device), posted);
 }
 
 void tst_DashboardController::serverRestartLosesNothing()

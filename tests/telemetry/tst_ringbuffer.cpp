@@ -17,6 +17,7 @@ private Q_SLOTS:
     void insertKeepsOrder();
     void insertAtFrontOfFullBufferIsRefused();
     void popFrontAndClear();
+    void squeezeGivesStorageBackInOrder();
     void lowerBound();
 };
 
@@ -132,3 +133,32 @@ void tst_RingBuffer::lowerBound()
 
 QTEST_APPLESS_MAIN(tst_RingBuffer)
 #include "tst_ringbuffer.moc"
+
+void tst_RingBuffer::squeezeGivesStorageBackInOrder()
+{
+    RingBuffer<int> buffer(1000);
+    for (int i = 0; i < 600; ++i)
+        buffer.pushBack(i);
+    const std::size_t grown = buffer.storageSize();
+    QVERIFY2(grown >= 600, QByteArray::number(qulonglong(grown)));
+    // Keep the newest 40 so the ring has wrapped once more than it shrinks.
+    while (buffer.size() > 40)
+        buffer.popFront();
+    for (int i = 600; i < 620; ++i)
+        buffer.pushBack(i);
+    buffer.squeeze();
+    QVERIFY2(buffer.storageSize() < grown / 4, QByteArray::number(qulonglong(buffer.storageSize())));
+    QCOMPARE(buffer.size(), std::size_t(60));
+    for (std::size_t i = 0; i < buffer.size(); ++i)
+        QCOMPARE(buffer.at(i), int(560 + i));
+    // Still a working ring afterwards, growing again on demand.
+    for (int i = 620; i < 700; ++i)
+        buffer.pushBack(i);
+    QCOMPARE(buffer.size(), std::size_t(140));
+    QCOMPARE(buffer.front(), 560);
+    QCOMPARE(buffer.back(), 699);
+    // Nothing to give back: no copy, nothing changes.
+    const std::size_t before = buffer.storageSize();
+    buffer.squeeze();
+    QCOMPARE(buffer.storageSize(), before);
+}

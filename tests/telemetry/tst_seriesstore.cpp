@@ -42,6 +42,7 @@ private Q_SLOTS:
     void duplicates();
     void windowTrimming();
     void shrinkingRetentionTrims();
+    void keepSinceHoldsWhatTheChartLooksBackTo();
     void capacityBoundsMemory();
     void gapMarkers_data();
     void gapMarkers();
@@ -159,6 +160,41 @@ void tst_SeriesStore::shrinkingRetentionTrims()
     QCOMPARE(store.pointCount(QStringLiteral("d1")), 120);
     store.setRetentionMs(5000);
     QCOMPARE(store.pointCount(QStringLiteral("d1")), 11);
+}
+
+void tst_SeriesStore::keepSinceHoldsWhatTheChartLooksBackTo()
+{
+    const QString d1 = QStringLiteral("d1");
+    SeriesStore store;
+    store.setRetentionMs(5000); // 11 points at 500 ms
+    store.setKeepSinceMs(kT0 + 20 * 500);
+    for (const TelemetryData &p : run(0, 119, false))
+        store.addPoint(p);
+    // Everything from the keep-since time on, although older than the window.
+    QCOMPARE(store.pointCount(d1), 100);
+    QCOMPARE(store.oldestMs(d1), kT0 + 20 * 500);
+
+    // History for the range looked back to is kept; older history is not.
+    store.setKeepSinceMs(kT0 - 30 * 500);
+    QCOMPARE(store.pointCount(d1), 100); // moving it earlier drops nothing
+    QList<TelemetryData> older;
+    for (int i = -40; i < 20; ++i)
+        older.append(point(kT0 + i * 500, i));
+    QCOMPARE(store.mergeHistory(d1, older), 50);
+    QCOMPARE(store.oldestMs(d1), kT0 - 30 * 500);
+    QCOMPARE(store.samples(d1, QStringLiteral("temp_c"), 0, kT0 * 2).size(), 150);
+    QVERIFY(!store.addPoint(point(kT0 - 31 * 500, -31))); // before it: trimmed at once, so refused
+
+    // Looking back less far (a later keep-since) drops what lies before it.
+    store.setKeepSinceMs(kT0 + 60 * 500);
+    QCOMPARE(store.pointCount(d1), 60);
+    QCOMPARE(store.oldestMs(d1), kT0 + 60 * 500);
+
+    // Back to live: only the window is left.
+    store.setKeepSinceMs(0);
+    QCOMPARE(store.pointCount(d1), 11);
+    QCOMPARE(store.oldestMs(d1), kT0 + 109 * 500);
+    QCOMPARE(store.samples(d1, QStringLiteral("temp_c"), 0, kT0 * 2).constFirst().value, 109.0);
 }
 
 void tst_SeriesStore::capacityBoundsMemory()

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void aFrameRepaintsTheLinesNotTheAxes();
     void aFrameKeepsTheChartLayout();
     void aChangeAfterAQuietSpellIsDrawnAtOnce();
+    void theStoreKeepsWhatTheChartCanShow();
 
 private:
     void feed(const QString &device, int first, int last, double base = 40);
@@ -242,7 +243,8 @@ void tst_LiveChartWidget::zoomKeepsPositionWhileDataArrives()
     waitForIdleFrame();
     QCOMPARE(m_chart->visibleFromMs(), zoomFrom);
     QCOMPARE(m_chart->visibleToMs(), zoomTo);
-    QCOMPARE(m_store->pointCount(QStringLiteral("d1")), 240);
+    QCOMPARE(m_store->newestMs(QStringLiteral("d1")), m_t0 + 239 * 500);
+    QVERIFY(m_store->oldestMs(QStringLiteral("d1")) <= zoomFrom); // what the zoom shows is kept
     // Keyboard zoom narrows around the centre, still not following.
     view->setFocus();
     QTest::keyClick(view, Qt::Key_Plus);
@@ -627,3 +629,52 @@ void tst_LiveChartWidget::aChangeAfterAQuietSpellIsDrawnAtOnce()
 
 QTEST_MAIN(tst_LiveChartWidget)
 #include "tst_livechartwidget.moc"
+
+void tst_LiveChartWidget::theStoreKeepsWhatTheChartCanShow()
+{
+    const QString d1 = QStringLiteral("d1");
+    m_chart->setDevices({d1});
+    m_chart->setWindowMinutes(1);
+    // Live: the window and a tenth more (the point before the left edge).
+    QCOMPARE(m_store->retentionMs(), 66000);
+    QCOMPARE(m_store->keepSinceMs(), 0);
+    feed(d1, 0, 599); // 5 minutes at 2 Hz
+    QCOMPARE(m_store->oldestMs(d1), m_t0 + 599 * 500 - 66000);
+    waitForIdleFrame();
+
+    // Looking back: the range is announced (the wiring loads its history)
+    // and what it shows is kept, however old.
+    QSignalSpy range(m_chart, &LiveChartWidget::visibleRangeChanged);
+    const qint64 from = m_t0 - 120000;
+    m_chart->setVisibleRange(from, from + 60000);
+    QCOMPARE(range.size(), 1);
+    QCOMPARE(range.at(0).at(0).toLongLong(), from);
+    QCOMPARE(m_store->keepSinceMs(), from - 6000);
+    QList<TelemetryData> history;
+    for (int i = -240; i < 600; ++i)
+        history.append(point(d1, m_t0 + i * 500, 20.0 + i % 5));
+    QCOMPARE(m_store->mergeHistory(d1, history), 240 + 600 - 133);
+    QCOMPARE(m_store->oldestMs(d1), m_t0 - 120000);
+    waitForIdleFrame();
+    QCOMPARE(nonEmptySeries(m_chart->chart()), 1);
+    QVERIFY(lineSeries(m_chart->chart()).at(0)->count() > 100);
+
+    // Back to live: the store forgets what the window does not show.
+    m_chart->backToLive();
+    QCOMPARE(m_store->keepSinceMs(), 0);
+    QCOMPARE(m_store->oldestMs(d1), m_t0 + 599 * 500 - 66000);
+    waitForIdleFrame();
+    verifyFollowing(m_t0 + 599 * 500);
+
+    // Paused, the frozen picture is kept while data keeps arriving; a longer
+    // window keeps more from then on.
+    m_chart->setPaused(true);
+    const qint64 frozenFrom = m_chart->visibleFromMs();
+    QCOMPARE(m_store->keepSinceMs(), frozenFrom - 6000);
+    feed(d1, 600, 899);
+    QVERIFY(m_store->oldestMs(d1) <= frozenFrom);
+    m_chart->setPaused(false);
+    QCOMPARE(m_store->oldestMs(d1), m_t0 + 899 * 500 - 66000);
+    m_chart->setWindowMinutes(15);
+    QCOMPARE(m_store->retentionMs(), 15 * 66000);
+}

@@ -158,30 +158,81 @@ LineEndFinder selectLineEndFinder()
 
 const LineEndFinder findLineEnd = selectLineEndFinder();
 
-// The line scan as the line loop calls it. Most lines of small events (ids,
-// event types, blank lines, ~200-byte data) end within a few vectors, where
-// the indirect call to findLineEnd and its setup cost more than the scan
-// itself. So the first 64 bytes are scanned here, inline, 16 at a time with
-// SSE2 (the x86-64 baseline); a longer line, or one with a byte that needs a
-// closer look (>= 0x80 or a control byte), continues in findLineEnd.
-inline const char *findLineEndInline(const char *p, const char *end, bool *nonAscii)
+// The line scan of consumeWholeLines(), where most lines are short (ids,
+// event types, blank lines, ~200-byte data). Scanning each line from its
+// start makes every line wait for the previous one's end: load, compare,
+// mask, count zeros, and only then the next load. So this scanner loads 64
+// bytes at a time into a mask with one bit per byte that needs a look (the
+// same signed compare as findLineEnd: below 0x0E or >= 0x80), and the next
+// short line's end comes from that mask with a shift and a count (bench/parser).
+// SSE2 is the x86-64 baseline, so it is inline with no run-time choice. At the
+// first byte that is neither CR nor LF (non-ASCII or another control byte) and
+// for the last bytes of the chunk it hands over to findLineEnd.
+class LineEndScanner
 {
-#ifdef __SSE2__
-    const __m128i limit = _mm_set1_epi8(0x0E);
-    for (int step = 0; step < 4 && end - p >= 16; ++step) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, limit)));
-        if (mask != 0) {
-            p += __builtin_ctz(mask);
-            if (*p == '\r' || *p == '\n')
-                return p;
-            break; // non-ASCII or another control byte: findLineEnd sorts it out
-        }
-        p += 16;
+public:
+    LineEndScanner(const char *begin, const char *end)
+        : m_begin(begin)
+        , m_size(end - begin)
+    {
     }
+
+    // As findLineEnd(p, end, nonAscii); p must lie inside the chunk and never
+    // go back between calls.
+    Q_ALWAYS_INLINE const char *find(const char *p, bool *nonAscii)
+    {
+        const qsizetype at = p - m_begin;
+        qsizetype next = at; // where the next block to load starts
+        quint64 candidates = 0;
+        if (quint64(at - m_block) < 64) { // p is in the block loaded last
+            candidates = m_mask >> (at - m_block) << (at - m_block);
+            next = m_block + 64;
+        }
+        while (candidates == 0) {
+            if (m_size - next < 64) {
+                m_block = kNoBlock;
+                return findLineEnd(m_begin + next, m_begin + m_size, nonAscii);
+            }
+            m_block = next;
+            m_mask = candidateMask(m_begin + next);
+            candidates = m_mask;
+            next += 64;
+        }
+        const char *const found = m_begin + m_block + __builtin_ctzll(candidates);
+        if (*found == '\r' || *found == '\n')
+            return found;
+        m_block = kNoBlock;
+        return findLineEnd(found, m_begin + m_size, nonAscii);
+    }
+
+private:
+    // No block loaded: `at - m_block` is then at least 64 for every `at`.
+    static constexpr qsizetype kNoBlock = -64;
+
+    static quint64 candidateMask(const char *p)
+    {
+#ifdef __SSE2__
+        const __m128i limit = _mm_set1_epi8(0x0E);
+        const auto flags = [&](int offset) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + offset));
+            return quint64(unsigned(_mm_movemask_epi8(_mm_cmplt_epi8(v, limit))));
+        };
+        return flags(0) | flags(16) << 16 | flags(32) << 32 | flags(48) << 48;
+#else
+        quint64 mask = 0;
+        for (int i = 0; i < 64; ++i) {
+            if (static_cast<signed char>(p[i]) < 0x0E)
+                mask |= quint64(1) << i;
+        }
+        return mask;
 #endif
-    return findLineEnd(p, end, nonAscii);
-}
+    }
+
+    const char *m_begin;
+    qsizetype m_size;
+    qsizetype m_block = kNoBlock; // offset of the block m_mask describes
+    quint64 m_mask = 0;
+};
 
 // Valid UTF-8 as a QString; plain ASCII (the usual case) takes the short way.
 QString validUtf8ToString(QByteArrayView utf8)
@@ -252,7 +303,7 @@ Q_ALWAYS_INLINE bool containsNul(QByteArrayView value)
 }
 
 // Copies `size` bytes (as in memcpy, no overlap).
-void copyBytes(char *out, const char *in, qsizetype size)
+Q_ALWAYS_INLINE void copyBytes(char *out, const char *in, qsizetype size)
 {
     if (size > 16) {
         std::memcpy(out, in, size_t(size));
@@ -561,9 +612,10 @@ void SseParser::keepUnfinishedLine(
 const char *SseParser::consumeWholeLines(
     const char *p, const char *const end, ViewHandler &handler)
 {
+    LineEndScanner scanner(p, end);
     while (p < end) {
         bool nonAscii = false;
-        const char *const eol = findLineEndInline(p, end, &nonAscii);
+        const char *const eol = scanner.find(p, &nonAscii);
         if (eol == end) {
             keepUnfinishedLine(p, end, nonAscii, handler); // not scanned twice
             return end;
@@ -608,7 +660,7 @@ void SseParser::consume(const char *p, const char *const end, ViewHandler &handl
             continue;
         }
         bool nonAscii = false;
-        const char *const eol = findLineEndInline(p, end, &nonAscii);
+        const char *const eol = findLineEnd(p, end, &nonAscii);
 
         if (m_skipping) {
             // After EventTooLarge: drop lines unread until a blank one.

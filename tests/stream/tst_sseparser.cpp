@@ -480,6 +480,32 @@ void tst_SseParser::addRuleRows()
     row("long line with invalid UTF-8", "data: " + longValue + "\xff\n\n",
         { ev(longValue + fffd) });
 
+    // The line scan looks at 64 bytes at a time (from the start of the chunk,
+    // then from where a line starts after a block or block after block), so
+    // these put line ends, UTF-8 sequences and control bytes at offsets 63
+    // and 64 of a stream fed whole. The split tests move them everywhere else.
+    const QByteArray a52(52, 'a');
+    const QByteArray a56(56, 'a');
+    const QByteArray a57(57, 'a');
+    row("CR at the end of a 64-byte block and its LF in the next",
+        "data: " + a57 + "\r\ndata: b\r\n\r\n", { ev(a57 + "\nb") });
+    row("LF as the first byte of a 64-byte block",
+        "data: " + a57 + "b\ndata: c\n\n", { ev(a57 + "b\nc") });
+    row("blank line as the last byte of a 64-byte block",
+        "data: " + a56 + "\n\ndata: c\n\n", { ev(a56), ev("c") });
+    row("UTF-8 sequence across a 64-byte block boundary",
+        "data: " + a56 + "\xe2\x82\xac\n\n", { ev(a56 + "\xe2\x82\xac") });
+    row("invalid UTF-8 as the last byte of a 64-byte block",
+        "data: " + a57 + "\xff" + "b\n\n", { ev(a57 + fffd + "b") });
+    row("id with NUL as the first byte of a 64-byte block",
+        bytes("data: ") + a52 + bytes("\nid: 7\0x\ndata: b\n\n"), { ev(a52 + "\nb") });
+    row("control byte as the last byte of a 64-byte block",
+        bytes("data: ") + a57 + bytes("\x01z\n\n"), { ev(a57 + "\x01z") });
+    row("short lines after a long one share its blocks",
+        "data: " + QByteArray(100, 'x') + "\nid: 1\nevent: e\ndata: y\n\nid: 2\ndata: z\n\n",
+        { ev(QByteArray(100, 'x') + "\ny", "e", "1"), ev("z", "message", "2") },
+        QStringLiteral("2"));
+
     // The size limit (small limits keep the rows short).
     row("event over the limit reported and skipped", "data: 0123456789abcdef\n\ndata: ok\n\n",
         { tooLargeRecord(), ev("ok") }, QString(), -1, 16);

@@ -1,5 +1,6 @@
 #include "server/streamclientconnection.h"
 
+#include <QSocketNotifier>
 #include <QTcpSocket>
 
 #include <sys/socket.h>
@@ -7,6 +8,7 @@
 #include <chrono>
 
 #include "server/logging.h"
+#include "server/peerclosewatcher.h"
 
 namespace Sightline {
 
@@ -27,7 +29,10 @@ StreamClientConnection::StreamClientConnection(QHttpServerResponder &&responder,
     }
 }
 
-StreamClientConnection::~StreamClientConnection() = default;
+StreamClientConnection::~StreamClientConnection()
+{
+    stopWatching();
+}
 
 qint64 StreamClientConnection::nowMsecs()
 {
@@ -35,7 +40,7 @@ qint64 StreamClientConnection::nowMsecs()
     return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool StreamClientConnection::open(const QByteArray &firstBytes)
+bool StreamClientConnection::open(const QByteArray &firstBytes, PeerCloseWatcher *watcher)
 {
     if (!isOpen())
         return false;
@@ -53,6 +58,20 @@ bool StreamClientConnection::open(const QByteArray &firstBytes)
         if (m_phase == Phase::Replaying && canTakeMoreReplay())
             emit drained();
     });
+    // With thousands of clients, one epoll set watches for closes instead of
+    // a read notifier per socket, which Qt's dispatcher would poll on every
+    // turn (PeerCloseWatcher). Qt's notifiers are its socket engine's
+    // children; should a Qt version keep them elsewhere, the socket's own
+    // notifier stays on and both report the close, which is harmless.
+    const int descriptor = int(socket->socketDescriptor());
+    if (watcher && watcher->isValid() && watcher->watch(descriptor, this)) {
+        m_watcher = watcher;
+        m_watchedDescriptor = descriptor;
+        for (QSocketNotifier *notifier : socket->findChildren<QSocketNotifier *>()) {
+            if (notifier->type() == QSocketNotifier::Read)
+                notifier->setEnabled(false);
+        }
+    }
     // Frames are complete messages: send each batch at once instead of
     // waiting for the peer's delayed ACK (Nagle would add up to 40 ms).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -222,8 +241,26 @@ void StreamClientConnection::flush()
         m_socket->flush();
 }
 
+void StreamClientConnection::peerClosed()
+{
+    stopWatching();
+    m_phase = Phase::Closing;
+    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort(); // emits disconnected
+    handleDisconnected();
+}
+
+void StreamClientConnection::stopWatching()
+{
+    if (m_watcher)
+        m_watcher->unwatch(m_watchedDescriptor, this);
+    m_watcher.clear();
+    m_watchedDescriptor = -1;
+}
+
 void StreamClientConnection::handleDisconnected()
 {
+    stopWatching();
     if (m_disconnectedEmitted)
         return;
     m_disconnectedEmitted = true;

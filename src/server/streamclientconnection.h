@@ -15,6 +15,8 @@ class QTcpSocket;
 
 namespace Sightline {
 
+class PeerCloseWatcher;
+
 // One open event stream (issue 4): the only class that touches the
 // responder and the socket of a stream. Qt 6.4's QHttpServer has no
 // streaming API, so it writes the status line and headers itself and then
@@ -47,8 +49,12 @@ public:
     ~StreamClientConnection() override;
 
     // Writes the 200 status line, the headers and `firstBytes`, and takes
-    // the socket over. False when the socket is already gone.
-    bool open(const QByteArray &firstBytes);
+    // the socket over. False when the socket is already gone. With a valid
+    // watcher, the peer's close is watched there instead of by the socket's
+    // own read notifier (see PeerCloseWatcher).
+    bool open(const QByteArray &firstBytes, PeerCloseWatcher *watcher = nullptr);
+    // The watcher saw the peer close (or fail): closes and emits disconnected().
+    void peerClosed();
 
     const StreamFilter &filter() const { return m_filter; }
     Phase phase() const { return m_phase; }
@@ -132,6 +138,8 @@ private:
         QByteArray frame;
     };
 
+    void stopWatching();
+
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket; // not owned: QHttpServer's
     StreamFilter m_filter;
@@ -151,6 +159,8 @@ private:
     qint64 m_closingSinceMsecs = 0;
     quint64 m_eventsWritten = 0;
     bool m_disconnectedEmitted = false;
+    QPointer<PeerCloseWatcher> m_watcher; // set while it watches our descriptor
+    int m_watchedDescriptor = -1;
 };
 
 } // namespace Sightline

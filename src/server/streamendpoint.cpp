@@ -22,6 +22,7 @@
 #include "server/hub.h"
 #include "server/identity.h"
 #include "server/logging.h"
+#include "server/peerclosewatcher.h"
 #include "server/sseformatter.h"
 #include "server/storagetypes.h"
 #include "server/streamclientconnection.h"
@@ -88,11 +89,20 @@ StreamEndpoint::StreamEndpoint(const ServerConfig &config, Authenticator *auth, 
     m_expiryTimer.setSingleShot(true);
     m_expiryTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_expiryTimer, &QTimer::timeout, this, &StreamEndpoint::handleExpiryTimer);
+
+    // Created before any connection, so it is also deleted before them (the
+    // connections hold it in a QPointer).
+    m_closeWatcher = new PeerCloseWatcher(this);
 }
 
 // The connections are children and go with this object; the sockets stay
 // QHttpServer's.
 StreamEndpoint::~StreamEndpoint() = default;
+
+int StreamEndpoint::watchedClientCount() const
+{
+    return m_closeWatcher->watchedCount();
+}
 
 void StreamEndpoint::raiseOpenFileLimit()
 {
@@ -231,7 +241,7 @@ void StreamEndpoint::openStream(QHttpServerResponder &&responder, const StreamFi
     ++m_streamsOpened;
     scheduleExpiryTimer();
 
-    if (!client->open(SseFormatter::retryField(kRetryMilliseconds))) {
+    if (!client->open(SseFormatter::retryField(kRetryMilliseconds), m_closeWatcher)) {
         forget(client);
         return;
     }

@@ -22,6 +22,7 @@ namespace Sightline {
 
 class Authenticator;
 class Hub;
+class PeerCloseWatcher;
 class StreamClientConnection;
 class StreamFilter;
 struct EventPage;
@@ -75,6 +76,9 @@ public:
     // Connection objects that exist, closing ones included (for leak tests).
     int connectionObjectCount() const { return int(m_clients.size()); }
     quint64 eventsDelivered() const;
+    // Streams whose peer's close is watched in the one epoll set
+    // (PeerCloseWatcher) rather than by a notifier per socket.
+    int watchedClientCount() const;
     quint64 slowClientsDropped() const { return m_slowDropped; }
     quint64 eventsReplayed() const { return m_eventsReplayed; }
 
@@ -116,6 +120,7 @@ private:
     QByteArray m_heartbeatFrame;
     QList<StoredEvent> m_published; // since the last deliverPublished(), in id order
     bool m_deliveryQueued = false;
+    PeerCloseWatcher *m_closeWatcher = nullptr; // child: watches every stream client for its peer's close
     int m_activeClients = 0;
     bool m_shutDown = false;
     quint64 m_finishedDelivered = 0; // events written to clients already gone

@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
+#include <QHttpServer>
+#include <QSocketNotifier>
 #include <QTest>
 
 #include <sys/socket.h>
@@ -146,6 +148,7 @@ private Q_SLOTS:
     void eventsOfOneTurnGoOutTogether();
     void metrics();
     void connectDisconnectCyclesLeaveNothing();
+    void closesAreWatchedInOneSet();
 };
 
 void tst_StreamEndpoint::bearerFailures_data()
@@ -858,3 +861,52 @@ void tst_StreamEndpoint::connectDisconnectCyclesLeaveNothing()
 
 QTEST_GUILESS_MAIN(tst_StreamEndpoint)
 #include "tst_streamendpoint.moc"
+
+void tst_StreamEndpoint::closesAreWatchedInOneSet()
+{
+    TestServer server;
+    Fleet fleet;
+    QVERIFY(fleet.provision(server));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    StreamEndpoint *endpoint = server.server()->stream();
+    const QByteArray token = tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme"));
+    // Qt's dispatcher polls every enabled notifier on every turn; stream
+    // sockets must not add one each (the sockets are the HTTP server's).
+    const auto enabledReadNotifiers = [&] {
+        int count = 0;
+        for (QSocketNotifier *notifier : server.server()->httpServer()->findChildren<QSocketNotifier *>())
+            count += notifier->type() == QSocketNotifier::Read && notifier->isEnabled() ? 1 : 0;
+        return count;
+    };
+    const int before = enabledReadNotifiers();
+
+    constexpr int kStreams = 20;
+    std::vector<std::unique_ptr<StreamReader>> readers;
+    for (int i = 0; i < kStreams; ++i) {
+        readers.push_back(std::make_unique<StreamReader>());
+        readers.back()->open(server.port(), token);
+    }
+    for (const auto &reader : readers)
+        QTRY_VERIFY_WITH_TIMEOUT(reader->hasHeaders(), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kStreams, kTimeoutMs);
+    QCOMPARE(endpoint->watchedClientCount(), kStreams);
+    QVERIFY2(enabledReadNotifiers() <= before,
+             qPrintable(QStringLiteral("%1 read notifiers, %2 before the streams").arg(enabledReadNotifiers()).arg(before)));
+
+    // Peers that go away are seen at once, through the one set.
+    for (int i = 0; i < kStreams / 2; ++i)
+        readers.at(std::size_t(i))->close();
+    QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kStreams / 2, kTimeoutMs);
+    QCOMPARE(endpoint->watchedClientCount(), kStreams / 2);
+    QTRY_COMPARE_WITH_TIMEOUT(endpoint->connectionObjectCount(), kStreams / 2, kTimeoutMs);
+
+    // Bytes a client sends are read and dropped there; the stream goes on.
+    StreamReader &chatty = *readers.back();
+    QVERIFY(chatty.sendRaw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const QList<quint64> ids = post(server, fleet.northKey, QStringLiteral("n1"), 3, 1);
+    for (int i = kStreams / 2; i < kStreams; ++i)
+        QVERIFY(readers.at(std::size_t(i))->waitForIds(3));
+    QCOMPARE(chatty.ids(), ids);
+    QVERIFY(!chatty.body().contains("HTTP/1.1"));
+    QCOMPARE(endpoint->clientCount(), kStreams / 2);
+}

@@ -35,6 +35,8 @@ public:
     void open(quint16 port, const QByteArray &token, const QByteArray &query = {},
               const QByteArray &lastEventId = {}, const QByteArray &extraRequestBytes = {});
     void close() { m_socket.abort(); }
+    // Bytes a stream client has no business sending, after its request.
+    bool sendRaw(const QByteArray &bytes) { return m_socket.write(bytes) == bytes.size(); }
 
     bool hasHeaders() const { return m_status != 0; }
     int status() const { return m_status; }

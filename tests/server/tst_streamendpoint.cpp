@@ -859,9 +859,6 @@ void tst_StreamEndpoint::connectDisconnectCyclesLeaveNothing()
     QTRY_VERIFY_WITH_TIMEOUT(openFileCount() <= filesBefore, kTimeoutMs);
 }
 
-QTEST_GUILESS_MAIN(tst_StreamEndpoint)
-#include "tst_streamendpoint.moc"
-
 void tst_StreamEndpoint::closesAreWatchedInOneSet()
 {
     TestServer server;
@@ -910,3 +907,6 @@ void tst_StreamEndpoint::closesAreWatchedInOneSet()
     QVERIFY(!chatty.body().contains("HTTP/1.1"));
     QCOMPARE(endpoint->clientCount(), kStreams / 2);
 }
+
+QTEST_GUILESS_MAIN(tst_StreamEndpoint)
+#include "tst_streamendpoint.moc"

@@ -131,9 +131,6 @@ void tst_RingBuffer::lowerBound()
     QCOMPARE(buffer.lowerBound(10, less), std::size_t(5));
 }
 
-QTEST_APPLESS_MAIN(tst_RingBuffer)
-#include "tst_ringbuffer.moc"
-
 void tst_RingBuffer::squeezeGivesStorageBackInOrder()
 {
     RingBuffer<int> buffer(1000);
@@ -162,3 +159,6 @@ void tst_RingBuffer::squeezeGivesStorageBackInOrder()
     buffer.squeeze();
     QCOMPARE(buffer.storageSize(), before);
 }
+
+QTEST_APPLESS_MAIN(tst_RingBuffer)
+#include "tst_ringbuffer.moc"

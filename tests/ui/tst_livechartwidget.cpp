@@ -627,9 +627,6 @@ void tst_LiveChartWidget::aChangeAfterAQuietSpellIsDrawnAtOnce()
     QCOMPARE(frames.size(), 1);
 }
 
-QTEST_MAIN(tst_LiveChartWidget)
-#include "tst_livechartwidget.moc"
-
 void tst_LiveChartWidget::theStoreKeepsWhatTheChartCanShow()
 {
     const QString d1 = QStringLiteral("d1");
@@ -678,3 +675,6 @@ void tst_LiveChartWidget::theStoreKeepsWhatTheChartCanShow()
     m_chart->setWindowMinutes(15);
     QCOMPARE(m_store->retentionMs(), 15 * 66000);
 }
+
+QTEST_MAIN(tst_LiveChartWidget)
+#include "tst_livechartwidget.moc"

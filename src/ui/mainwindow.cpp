@@ -29,6 +29,8 @@
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTimer>
+
+#include <utility>
 #include <QVBoxLayout>
 
 namespace Sightline {
@@ -223,6 +225,7 @@ void MainWindow::setServerInfo(const QString &serverUrl, const QString &user)
 void MainWindow::noteEventReceived()
 {
     m_statistics.noteEvent();
+    m_liveEventPending = true;
 }
 
 void MainWindow::setHistoryLoading(int pendingDevices)
@@ -246,11 +249,14 @@ void MainWindow::updateStatistics()
 void MainWindow::handleFrame(qint64 newestDeviceTsMs)
 {
     // Device time → pixels: measured when a newer point than last time got
-    // drawn. It includes any clock offset between device and desktop.
-    if (newestDeviceTsMs > m_lastLatencySampleTs) {
-        m_lastLatencySampleTs = newestDeviceTsMs;
+    // drawn. It includes any clock offset between device and desktop. Only
+    // after a stream event: a newer point that came with loaded history
+    // would measure the history's age, not the way to the screen.
+    if (newestDeviceTsMs <= m_lastLatencySampleTs)
+        return;
+    m_lastLatencySampleTs = newestDeviceTsMs;
+    if (std::exchange(m_liveEventPending, false))
         m_statistics.noteLatency(QDateTime::currentMSecsSinceEpoch() - newestDeviceTsMs);
-    }
 }
 
 void MainWindow::handleCriticalAlert(const QString &title, const QString &message)

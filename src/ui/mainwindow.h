@@ -112,6 +112,7 @@ private:
     AlertNotifier *m_notifier = nullptr;
     QTimer *m_statsTimer = nullptr;
     qint64 m_lastLatencySampleTs = 0;
+    bool m_liveEventPending = false; // a stream event arrived since a newer point was last drawn
 };
 
 } // namespace Sightline

@@ -109,6 +109,7 @@ private Q_SLOTS:
     void connectionStatusDrivesBannerAndDeviceStates();
     void criticalAlertNotifies();
     void statusBarFields();
+    void latencyCountsLivePointsOnly();
     void keyboardNavigation();
     void historyProgress();
     void settingsRoundTripWithoutSecrets();
@@ -204,6 +205,35 @@ void tst_MainWindow::statusBarFields()
     f.series.addPoint(p);
     QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
+}
+
+void tst_MainWindow::latencyCountsLivePointsOnly()
+{
+    Fixture f;
+    MainWindow window(f.models());
+    window.show();
+    const QString d1 = QStringLiteral("d1");
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    f.devices.applyStatus(DeviceStatusEvent{d1, DeviceStatusEvent::Status::Online, now}, QStringLiteral("lab"));
+    f.devices.setCheckedDevices({d1});
+    const auto pointAt = [&](qint64 tsMs) {
+        TelemetryData p;
+        p.deviceId = d1;
+        p.tsMs = tsMs;
+        p.fields.insert(QStringLiteral("x"), 1);
+        return p;
+    };
+    // History of the last minute drawn without a stream event: not a latency.
+    const int framesBefore = window.chart()->frameCount();
+    QCOMPARE(f.series.mergeHistory(d1, {pointAt(now - 60000), pointAt(now - 30000)}), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > framesBefore && !window.chart()->isFramePending(), kUiTimeoutMs);
+    QCOMPARE(window.statistics().latencyMs(), qint64(-1));
+
+    // A point that came with a stream event is.
+    window.noteEventReceived();
+    f.series.addPoint(pointAt(QDateTime::currentMSecsSinceEpoch()));
+    QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
+    QVERIFY2(window.statistics().latencyMs() < 30000, QByteArray::number(window.statistics().latencyMs()));
 }
 
 void tst_MainWindow::keyboardNavigation()

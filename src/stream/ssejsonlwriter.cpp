@@ -6,15 +6,21 @@ namespace Sightline {
 
 namespace {
 
-void appendEvent(QByteArray &out, const SseEvent &event)
+// type, data and lastEventId as UTF-8.
+void appendEvent(QByteArray &out, QByteArrayView type, QByteArrayView data, QByteArrayView lastEventId)
 {
     out.append("{\"event\":");
-    SseJsonlWriter::appendJsonString(out, event.type.toUtf8());
+    SseJsonlWriter::appendJsonString(out, type);
     out.append(",\"data\":");
-    SseJsonlWriter::appendJsonString(out, event.data);
+    SseJsonlWriter::appendJsonString(out, data);
     out.append(",\"lastEventId\":");
-    SseJsonlWriter::appendJsonString(out, event.lastEventId.toUtf8());
+    SseJsonlWriter::appendJsonString(out, lastEventId);
     out.append("}\n");
+}
+
+QByteArrayView bytesOf(QUtf8StringView text)
+{
+    return QByteArrayView(text.data(), text.size());
 }
 
 void appendRetry(QByteArray &out, qint64 milliseconds)
@@ -26,9 +32,9 @@ void appendRetry(QByteArray &out, qint64 milliseconds)
 
 } // namespace
 
-void SseJsonlWriter::handleEvent(SseEvent &&event)
+void SseJsonlWriter::handleEvent(const SseEventView &event)
 {
-    appendEvent(m_output, event);
+    appendEvent(m_output, bytesOf(event.type), event.data, bytesOf(event.lastEventId));
 }
 
 void SseJsonlWriter::handleRetry(qint64 milliseconds)
@@ -55,7 +61,7 @@ QStringList SseJsonlWriter::takeErrors()
 QByteArray SseJsonlWriter::eventLine(const SseEvent &event)
 {
     QByteArray line;
-    appendEvent(line, event);
+    appendEvent(line, event.type.toUtf8(), event.data, event.lastEventId.toUtf8());
     return line;
 }
 

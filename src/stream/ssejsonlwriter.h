@@ -15,10 +15,14 @@ namespace Sightline {
 // Compact JSON, keys in that order, one object per line. Pure: it only
 // collects bytes; the caller decides where they go. Parser errors are kept as
 // messages for the caller to print on standard error.
-class SseJsonlWriter final : public SseParser::Handler
+//
+// Takes the parser's events as views (SseParser::ViewHandler): the UTF-8 of
+// type, data and id goes straight into the line, no SseEvent (two heap
+// allocations and a UTF-16 round trip) per event.
+class SseJsonlWriter final : public SseParser::ViewHandler
 {
 public:
-    void handleEvent(SseEvent &&event) override;
+    void handleEvent(const SseEventView &event) override;
     void handleRetry(qint64 milliseconds) override;
     void handleError(SseParser::Error error, const QString &message) override;
 

@@ -466,7 +466,7 @@ void DashboardController::loadHistoryFor(const QStringList &deviceIds)
         return; // loaded once the stream is live
     const LiveChartWidget *chart = m_window->chart();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 since = now - qint64(chart->windowMinutes()) * 60 * 1000;
+    qint64 since = now - chart->windowMs();
     if (!chart->isFollowingLive())
         since = std::min(since, chart->visibleFromMs());
     for (const QString &deviceId : deviceIds) {
@@ -486,7 +486,7 @@ void DashboardController::forgetTrimmedHistory()
     // The store may have dropped what lay before the window; what it keeps
     // for sure is the window back from now (a device's newest point is not
     // later than now), so history before that is loaded again when needed.
-    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - qint64(m_window->chart()->windowMinutes()) * 60 * 1000;
+    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - m_window->chart()->windowMs();
     for (auto it = m_historySince.begin(); it != m_historySince.end(); ++it)
         it.value() = std::max(it.value(), kept);
 }

@@ -79,10 +79,8 @@ void PeerCloseWatcher::handleActivity()
             gone = got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
             break;
         }
-        if (gone) {
-            unwatch(descriptor, connection);
-            connection->peerClosed(); // emits disconnected(): the endpoint cleans up
-        }
+        if (gone)
+            connection->abort(); // stops watching, emits disconnected(): the endpoint cleans up
     }
 }
 

@@ -22,7 +22,7 @@ class StreamClientConnection;
 //
 // The connection disables its QTcpSocket's read notifier and watches its
 // descriptor here; what arrives is read and discarded, and end of stream or
-// an error tells the connection its peer is gone (peerClosed()).
+// an error closes the connection (StreamClientConnection::abort()).
 class PeerCloseWatcher : public QObject
 {
     Q_OBJECT

@@ -241,15 +241,6 @@ void StreamClientConnection::flush()
         m_socket->flush();
 }
 
-void StreamClientConnection::peerClosed()
-{
-    stopWatching();
-    m_phase = Phase::Closing;
-    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
-        m_socket->abort(); // emits disconnected
-    handleDisconnected();
-}
-
 void StreamClientConnection::stopWatching()
 {
     if (m_watcher)

@@ -53,8 +53,6 @@ public:
     // watcher, the peer's close is watched there instead of by the socket's
     // own read notifier (see PeerCloseWatcher).
     bool open(const QByteArray &firstBytes, PeerCloseWatcher *watcher = nullptr);
-    // The watcher saw the peer close (or fail): closes and emits disconnected().
-    void peerClosed();
 
     const StreamFilter &filter() const { return m_filter; }
     Phase phase() const { return m_phase; }
@@ -114,7 +112,8 @@ public:
 
     // Writes nothing more; closes once what was written has been sent.
     void closeGracefully();
-    // Closes at once, discarding unsent bytes (a slow client).
+    // Closes at once, discarding unsent bytes (a slow client, or a peer
+    // the PeerCloseWatcher saw go away).
     void abort();
     // Pushes written bytes to the kernel now, without waiting (shutdown).
     void flush();

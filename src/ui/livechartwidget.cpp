@@ -268,6 +268,11 @@ void LiveChartWidget::setWindowMinutes(int minutes)
     scheduleFrame();
 }
 
+qint64 LiveChartWidget::windowMs() const
+{
+    return minutesToMs(m_windowMinutes);
+}
+
 void LiveChartWidget::setPaused(bool paused)
 {
     if (paused == m_paused)
@@ -319,9 +324,8 @@ void LiveChartWidget::keepWhatIsShown()
     // the left edge from the point before it) and, while the picture stands
     // still or looks back, everything from the left edge on; following live
     // again lets it forget the rest.
-    const qint64 windowMs = qint64(m_windowMinutes) * 60 * 1000;
-    const qint64 marginMs = windowMs / 10;
-    m_store->setRetentionMs(windowMs + marginMs);
+    const qint64 marginMs = windowMs() / 10;
+    m_store->setRetentionMs(windowMs() + marginMs);
     const bool live = m_following && !m_paused;
     m_store->setKeepSinceMs(live ? 0 : std::max<qint64>(m_fromMs - marginMs, 1));
 }
@@ -410,7 +414,7 @@ void LiveChartWidget::renderFrame()
     m_sinceFrame.start();
     if (m_frameTimer.interval() != kFrameIntervalMs)
         m_frameTimer.setInterval(kFrameIntervalMs); // the next frame, if any, a whole interval later
-    const qint64 window = minutesToMs(m_windowMinutes);
+    const qint64 window = windowMs();
     qint64 newest = 0;
     for (const QString &device : std::as_const(m_devices))
         newest = std::max(newest, m_store->newestMs(device));

@@ -65,6 +65,7 @@ public:
     static QString defaultField(const QStringList &fields);
     void setWindowMinutes(int minutes);
     int windowMinutes() const { return m_windowMinutes; }
+    qint64 windowMs() const;
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     bool isFollowingLive() const { return m_following; }

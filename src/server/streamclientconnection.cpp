@@ -109,21 +109,23 @@ bool StreamClientConnection::write(const QByteArray &frame)
     // measured with bench/fanout and perf). It also saves an event-loop turn
     // of latency. Only what the kernel does not take goes through the
     // socket's buffer, so order is kept and bytesToWrite() still counts it.
-    qsizetype offset = 0;
     if (m_socket->bytesToWrite() == 0) {
         const ssize_t sent = ::send(int(m_socket->socketDescriptor()), frame.constData(), size_t(frame.size()),
                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == frame.size())
-            return true;
-        if (sent > 0)
-            offset = sent;
-        // On an error (EAGAIN, or a peer that is gone) the buffered write
-        // below retries, and QAbstractSocket reports a broken connection the
-        // usual way (disconnected).
+        return queueUnsent(frame, sent > 0 ? qsizetype(sent) : 0);
     }
-    // QIODevice::write(const QByteArray &) lets the socket's buffer share
-    // large frames instead of copying them.
-    m_socket->write(offset == 0 ? frame : frame.sliced(offset));
+    return queueUnsent(frame, 0);
+}
+
+bool StreamClientConnection::queueUnsent(const QByteArray &frame, qsizetype sent)
+{
+    // On an error (EAGAIN, or a peer that is gone) nothing was sent: the
+    // buffered write retries, and QAbstractSocket reports a broken
+    // connection the usual way (disconnected). QIODevice::write(const
+    // QByteArray &) lets the socket's buffer share a whole frame instead of
+    // copying it.
+    if (sent < frame.size() && m_socket)
+        m_socket->write(sent == 0 ? frame : frame.sliced(sent));
     return !isOverLimit();
 }
 
@@ -147,6 +149,17 @@ bool StreamClientConnection::deliverLiveRun(quint64 lastId, int count, const QBy
     m_lastSentId = lastId;
     m_eventsWritten += quint64(count);
     return write(frames);
+}
+
+int StreamClientConnection::beginDirectLiveRun(quint64 lastId, int count)
+{
+    Q_ASSERT(canTakeLiveRun(lastId));
+    if (!isOpen() || m_socket->bytesToWrite() != 0)
+        return -1;
+    m_lastSentId = lastId;
+    m_eventsWritten += quint64(count);
+    m_lastWriteMsecs = nowMsecs();
+    return int(m_socket->socketDescriptor());
 }
 
 bool StreamClientConnection::deliverReplayed(quint64 id, const QByteArray &frame)

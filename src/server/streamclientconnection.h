@@ -69,6 +69,14 @@ public:
     // `count` live events up to lastId, their frames concatenated in id
     // order, in one write (only when canTakeLiveRun). False when over the limit.
     bool deliverLiveRun(quint64 lastId, int count, const QByteArray &frames);
+    // The same run, sent by the caller (FanOutSender, from any thread):
+    // when the socket has nothing queued, books the run as written and
+    // returns the descriptor to send() it on; otherwise returns -1 and books
+    // nothing (use deliverLiveRun()). After the send, finishDirectLiveRun()
+    // with the bytes the kernel took queues the rest in the socket. False
+    // when over the limit.
+    int beginDirectLiveRun(quint64 lastId, int count);
+    bool finishDirectLiveRun(const QByteArray &frames, qsizetype sent) { return queueUnsent(frames, sent); }
     // A replayed event of the log; ignored at or below the last id written.
     bool deliverReplayed(quint64 id, const QByteArray &frame);
     // A frame outside the log (system events, heartbeat comments).
@@ -129,6 +137,9 @@ Q_SIGNALS:
 
 private:
     bool write(const QByteArray &frame);
+    // The part of `frame` past `sent` (what the kernel did not take) goes
+    // through the socket's buffer. False when over the limit.
+    bool queueUnsent(const QByteArray &frame, qsizetype sent);
     void handleDisconnected();
 
     struct HeldFrame

@@ -8,6 +8,7 @@
 #include <QHttpServerResponse>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QThread>
 
 #include <sys/resource.h>
 
@@ -41,6 +42,10 @@ constexpr int kReplayPageSize = 500;
 constexpr qint64 kClosingGraceMsecs = 5000;
 // Longest single wait of the expiry timer (QTimer takes an int of ms).
 constexpr qint64 kMaxTimerMsecs = 3600 * 1000;
+// Threads that send one fan-out (one per core, the event loop's included).
+// Past a few, the kernel's per-socket work no longer spreads: measured
+// only up to two (bench/fanout).
+constexpr int kMaxSendThreads = 4;
 
 const QString kTokenExpired = QStringLiteral("token_expired");
 const QString kShutdown = QStringLiteral("shutdown");
@@ -68,6 +73,7 @@ StreamEndpoint::StreamEndpoint(const ServerConfig &config, Authenticator *auth, 
     , m_auth(auth)
     , m_hub(hub)
     , m_heartbeatFrame(SseFormatter::comment("ping"))
+    , m_sender(qMin(QThread::idealThreadCount(), kMaxSendThreads))
 {
     static std::once_flag raised;
     std::call_once(raised, &StreamEndpoint::raiseOpenFileLimit);
@@ -296,35 +302,49 @@ void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *
     // Each event serialized once, on the first client that may see it, and
     // shared; `run` is all of them in one buffer, for the clients that see
     // every one (the usual case: no filter, or one that all of them pass).
+    // Those clients' sends are collected and handed to the kernel together,
+    // spread over m_sender's threads; the rest (filtered, replaying, or with
+    // bytes already queued) are written here, in order.
     QList<QByteArray> frames(events.size());
+    const auto frameAt = [&](qsizetype i) -> const QByteArray & {
+        if (frames[i].isNull())
+            frames[i] = SseFormatter::storedEvent(events.at(i));
+        return frames.at(i);
+    };
     QByteArray run;
+    std::vector<FanOutSender::Write> sends;
+    std::vector<StreamClientConnection *> senders; // sends[i] is senders[i]'s
     std::vector<StreamClientConnection *> slow;
     for (StreamClientConnection *client : clients) {
         bool seesAll = true;
         for (const StoredEvent &event : events)
             seesAll = seesAll && client->filter().matches(event);
-        if (seesAll && events.size() > 1 && client->canTakeLiveRun(events.constFirst().id)) {
+        if (seesAll && client->canTakeLiveRun(events.constFirst().id)) {
             if (run.isNull()) {
-                for (qsizetype i = 0; i < events.size(); ++i) {
-                    if (frames[i].isNull())
-                        frames[i] = SseFormatter::storedEvent(events.at(i));
-                    run += frames.at(i);
-                }
+                for (qsizetype i = 0; i < events.size(); ++i)
+                    run += frameAt(i);
             }
-            if (!client->deliverLiveRun(events.constLast().id, int(events.size()), run))
+            const int descriptor = client->beginDirectLiveRun(events.constLast().id, int(events.size()));
+            if (descriptor >= 0) {
+                sends.push_back(FanOutSender::Write{descriptor, run});
+                senders.push_back(client);
+            } else if (!client->deliverLiveRun(events.constLast().id, int(events.size()), run)) {
                 slow.push_back(client);
+            }
             continue;
         }
         bool ok = true;
         for (qsizetype i = 0; i < events.size(); ++i) {
-            if (!client->filter().matches(events.at(i)))
-                continue;
-            if (frames[i].isNull())
-                frames[i] = SseFormatter::storedEvent(events.at(i));
-            ok = client->deliverLive(events.at(i).id, frames.at(i)) && ok;
+            if (client->filter().matches(events.at(i)))
+                ok = client->deliverLive(events.at(i).id, frameAt(i)) && ok;
         }
         if (!ok)
             slow.push_back(client);
+    }
+    m_sender.send(sends);
+    for (size_t i = 0; i < sends.size(); ++i) {
+        if (!senders[i]->finishDirectLiveRun(sends[i].bytes, sends[i].sent))
+            slow.push_back(senders[i]);
     }
     for (StreamClientConnection *client : slow)
         dropSlowClient(client);

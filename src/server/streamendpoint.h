@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "server/fanoutsender.h"
 #include "server/serverconfig.h"
 
 class QHttpServer;
@@ -40,7 +41,9 @@ struct StoredEvent;
 //
 // Each published event is serialized once (lazily, when some client may see
 // it) and the same QByteArray is handed to every matching client. Clients are
-// indexed by account, so an event only visits its own account's streams.
+// indexed by account, so an event only visits its own account's streams. The
+// send() calls of one fan-out are spread over one thread per core
+// (FanOutSender): they are nearly all of its cost.
 // One heartbeat tick and one expiry timer serve every client (no timer per
 // client). A client whose unsent bytes pass slowClientMaxBytes is dropped and
 // counted; it resumes with Last-Event-ID and loses nothing.
@@ -79,6 +82,9 @@ public:
     // Streams whose peer's close is watched in the one epoll set
     // (PeerCloseWatcher) rather than by a notifier per socket.
     int watchedClientCount() const;
+    // Live writes that FanOutSender's pool threads sent (the rest went out
+    // on the event loop's thread).
+    quint64 pooledWrites() const { return m_sender.pooledWrites(); }
     quint64 slowClientsDropped() const { return m_slowDropped; }
     quint64 eventsReplayed() const { return m_eventsReplayed; }
 
@@ -121,6 +127,7 @@ private:
     QList<StoredEvent> m_published; // since the last deliverPublished(), in id order
     bool m_deliveryQueued = false;
     PeerCloseWatcher *m_closeWatcher = nullptr; // child: watches every stream client for its peer's close
+    FanOutSender m_sender;
     int m_activeClients = 0;
     bool m_shutDown = false;
     quint64 m_finishedDelivered = 0; // events written to clients already gone

@@ -149,6 +149,7 @@ private Q_SLOTS:
     void metrics();
     void connectDisconnectCyclesLeaveNothing();
     void closesAreWatchedInOneSet();
+    void fanOutOverThreadsKeepsEveryStreamExact();
 };
 
 void tst_StreamEndpoint::bearerFailures_data()
@@ -906,6 +907,87 @@ void tst_StreamEndpoint::closesAreWatchedInOneSet()
     QCOMPARE(chatty.ids(), ids);
     QVERIFY(!chatty.body().contains("HTTP/1.1"));
     QCOMPARE(endpoint->clientCount(), kStreams / 2);
+}
+
+void tst_StreamEndpoint::fanOutOverThreadsKeepsEveryStreamExact()
+{
+    TestServer server;
+    server.config().slowClientMaxBytes = 64 * 1024;
+    Fleet fleet;
+    QVERIFY(fleet.provision(server));
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    StreamEndpoint *endpoint = server.server()->stream();
+    const QByteArray token = tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme"));
+
+    // Enough clients for several chunks of FanOutSender's writes: most see
+    // everything (sent by the pool and the event loop together), some are
+    // filtered (written on the event loop), and one never reads (its bytes
+    // end up queued in its socket until it is dropped).
+    constexpr int kAll = 300;
+    constexpr int kFiltered = 10;
+    std::vector<std::unique_ptr<StreamReader>> all;
+    std::vector<std::unique_ptr<StreamReader>> onlyN1;
+    for (int i = 0; i < kAll; ++i) {
+        all.push_back(std::make_unique<StreamReader>());
+        all.back()->open(server.port(), token, "types=telemetry");
+    }
+    for (int i = 0; i < kFiltered; ++i) {
+        onlyN1.push_back(std::make_unique<StreamReader>());
+        onlyN1.back()->open(server.port(), token, "types=telemetry&deviceId=n1");
+    }
+    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(silent >= 0);
+    const auto closeSilent = qScopeGuard([silent] { ::close(silent); });
+    const int small = 4096;
+    ::setsockopt(silent, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+    const QByteArray request = "GET /api/v1/telemetry/stream?types=telemetry HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + token + "\r\n\r\n";
+    QCOMPARE(::send(silent, request.constData(), size_t(request.size()), 0), ssize_t(request.size()));
+    QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kAll + kFiltered + 1, kTimeoutMs);
+
+    // Events of two devices, a few per turn, about 2 KB each, until the
+    // silent client is dropped and the pool has sent a share.
+    QJsonObject fields;
+    for (int i = 0; i < 64; ++i)
+        fields.insert(QStringLiteral("field_with_a_long_name_%1").arg(i), 1234.5678 + i);
+    QList<quint64> acme;
+    QList<quint64> n1;
+    const auto allHave = [](const std::vector<std::unique_ptr<StreamReader>> &readers, qsizetype count) {
+        for (const auto &reader : readers) {
+            if (!reader->waitForIds(count))
+                return false;
+        }
+        return true;
+    };
+    for (int turn = 0; turn < 1000 && (endpoint->slowClientsDropped() == 0 || endpoint->pooledWrites() == 0); ++turn) {
+        for (int i = 0; i < 6; ++i) {
+            const bool north = (turn + i) % 2 == 0;
+            const QString device = north ? QStringLiteral("n1") : QStringLiteral("s1");
+            const QString topic = north ? QStringLiteral("account:acme/site:north/device:n1")
+                                        : QStringLiteral("account:acme/site:south/device:s1");
+            const quint64 id = publish(server, topic,
+                                       QJsonObject{{QStringLiteral("deviceId"), device}, {QStringLiteral("fields"), fields}});
+            acme.append(id);
+            if (north)
+                n1.append(id);
+        }
+        QVERIFY2(allHave(all, acme.size()), qPrintable(QStringLiteral("turn %1").arg(turn)));
+        QVERIFY(allHave(onlyN1, n1.size()));
+    }
+    QCOMPARE(endpoint->slowClientsDropped(), quint64(1));
+    QVERIFY(endpoint->pooledWrites() > 0);
+    for (const auto &reader : all) {
+        QCOMPARE(reader->ids(), acme);
+        QVERIFY(!reader->isClosed());
+    }
+    for (const auto &reader : onlyN1)
+        QCOMPARE(reader->ids(), n1);
+    QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kAll + kFiltered, kTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(tst_StreamEndpoint)

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace Sightline::Test {
 
 void StreamReader::open(quint16 port, const QByteArray &token, const QByteArray &query,
@@ -31,6 +33,12 @@ QList<quint64> StreamReader::ids() const
             out.append(QJsonDocument::fromJson(event.data).object().value(QStringLiteral("id")).toString().toULongLong());
     }
     return out;
+}
+
+qsizetype StreamReader::idCount() const
+{
+    return std::count_if(m_events.cbegin(), m_events.cend(),
+                         [](const SseEvent &event) { return event.type != QLatin1String("system"); });
 }
 
 QList<QJsonObject> StreamReader::eventsOfType(const QString &type) const

@@ -53,7 +53,9 @@ public:
     QList<QJsonObject> eventsOfType(const QString &type) const;
     QList<QJsonObject> systemEvents() const { return eventsOfType(QStringLiteral("system")); }
     bool hasSystemEvent(const QString &kind) const;
-    bool waitForIds(qsizetype count) { return waitUntil([&] { return ids().size() >= count; }); }
+    // Events other than system ones, as ids().size() without parsing them.
+    qsizetype idCount() const;
+    bool waitForIds(qsizetype count) { return waitUntil([&] { return idCount() >= count; }); }
 
     // Runs the event loop until `done` holds, checking after every read
     // (not on a polling interval, so a thousand connections stay fast) and

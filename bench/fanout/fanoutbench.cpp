@@ -6,8 +6,12 @@
 //
 // Each published point carries its sequence number and its send time in
 // microseconds ("pseq", "sent_us"); a subscriber's latency is its receive
-// time minus sent_us, and a point it never sees is lost. Server CPU and
-// resident memory come from /proc/<pid>.
+// time minus sent_us, and a point it never sees is lost. The receive time is
+// the kernel's: the moment the bytes reached the subscriber's socket
+// (SO_TIMESTAMPNS on each recvmsg), not the moment this one thread got round
+// to reading them, which on a shared 2-core machine says more about the load
+// generator than about the server. The read time is reported as well. Server
+// CPU and resident memory come from /proc/<pid>.
 //
 // Deliberately not Qt: one QTcpSocket per client would cost more than the
 // server being measured.
@@ -18,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,6 +59,12 @@ struct Options
     std::vector<int> pids; // server processes to sample
     int connectBatch = 500;
     int publishers = 32; // keep-alive publisher connections
+    // Optional pause after each epoll wait, so that one wake-up reads many
+    // sockets instead of every delivery waking this thread (on loopback the
+    // wake-up is paid in the server's send(); a client on another machine
+    // costs the server nothing there). Latency is unaffected: the kernel
+    // stamps it. Off by default.
+    int readPauseUs = 0;
     std::string label;
 };
 
@@ -138,6 +149,8 @@ int connectTo(int port)
         die("socket");
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+        die("setsockopt SO_TIMESTAMPNS");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(uint16_t(port));
@@ -354,6 +367,8 @@ private:
             else if (data & kPubTag)
                 handlePublisher(size_t(data & ~kPubTag), events[i].events);
         }
+        if (n > 0 && n < 1024 && m_o.readPauseUs > 0)
+            usleep(useconds_t(m_o.readPauseUs));
     }
 
     void handleSubscriber(size_t index, uint32_t events)
@@ -373,11 +388,34 @@ private:
         if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
             char buf[65536];
             while (true) {
-                const ssize_t got = recv(sub.fd, buf, sizeof buf, 0);
+                // The kernel stamps each segment as it arrives; recvmsg()
+                // hands back the stamp of the last segment it read, so an
+                // event that shares a read with a later one is counted late,
+                // never early.
+                iovec iov{buf, sizeof buf};
+                alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+                msghdr msg{};
+                msg.msg_iov = &iov;
+                msg.msg_iovlen = 1;
+                msg.msg_control = control;
+                msg.msg_controllen = sizeof control;
+                const ssize_t got = recvmsg(sub.fd, &msg, 0);
                 if (got > 0) {
-                    const int64_t at = nowUs();
+                    const int64_t readAt = nowUs();
+                    int64_t arrivedAt = 0;
+                    for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                            timespec ts{};
+                            std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+                            arrivedAt = int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+                        }
+                    }
+                    if (arrivedAt == 0) { // no stamp: count it as read
+                        arrivedAt = readAt;
+                        ++m_unstamped;
+                    }
                     sub.buffer.append(buf, size_t(got));
-                    consume(sub, at);
+                    consume(sub, arrivedAt, readAt);
                     if (sub.closed)
                         return;
                     if (size_t(got) < sizeof buf)
@@ -411,7 +449,7 @@ private:
         }
     }
 
-    void consume(Subscriber &sub, int64_t at)
+    void consume(Subscriber &sub, int64_t arrivedAt, int64_t readAt)
     {
         if (!sub.headersDone) {
             const size_t end = sub.buffer.find("\r\n\r\n");
@@ -457,8 +495,9 @@ private:
                 } else {
                     sub.seen[s] = 1;
                     ++sub.received;
-                    const int64_t latency = at - int64_t(sentUs);
-                    m_latencies.push_back(uint32_t(std::clamp<int64_t>(latency, 0, UINT32_MAX)));
+                    const auto micros = [](int64_t us) { return uint32_t(std::clamp<int64_t>(us, 0, UINT32_MAX)); };
+                    m_latencies.push_back(micros(arrivedAt - int64_t(sentUs)));
+                    m_readLatencies.push_back(micros(readAt - int64_t(sentUs)));
                 }
             }
             start = end + 2;
@@ -609,11 +648,14 @@ private:
         const ProcSample end = sample(m_o.pids);
         std::vector<uint32_t> lat = m_latencies;
         std::sort(lat.begin(), lat.end());
-        const auto pct = [&lat](double p) -> double {
-            if (lat.empty())
+        std::vector<uint32_t> readLat = m_readLatencies;
+        std::sort(readLat.begin(), readLat.end());
+        const auto percentile = [](const std::vector<uint32_t> &sorted, double p) -> double {
+            if (sorted.empty())
                 return 0;
-            return lat[std::min(lat.size() - 1, size_t(p * double(lat.size())))] / 1000.0;
+            return sorted[std::min(sorted.size() - 1, size_t(p * double(sorted.size())))] / 1000.0;
         };
+        const auto pct = [&](double p) { return percentile(lat, p); };
         const long long goodPoints = m_published - m_publishErrors;
         long long expected = 0;
         long long got = 0;
@@ -643,11 +685,13 @@ private:
         std::printf("RESULT label=%s clients=%d ready=%d open_at_end=%d rate=%d published=%lld publish_errors=%lld "
                     "acked=%lld deliveries=%lld lost=%lld late=%lld duplicates=%lld out_of_order=%lld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
                     "server_cpu_pct=%.1f cpu_us_per_delivery=%.2f rss_base_mb=%.1f rss_connected_mb=%.1f rss_end_mb=%.1f "
-                    "rss_per_client_kb=%.1f publisher_waits=%lld loadgen_cpu_pct=%.1f loadavg=%.2f\n",
+                    "rss_per_client_kb=%.1f publisher_waits=%lld loadgen_cpu_pct=%.1f loadavg=%.2f read_p50_ms=%.2f read_p99_ms=%.2f "
+                    "unstamped=%lld\n",
                     m_o.label.empty() ? "-" : m_o.label.c_str(), m_o.clients, m_readySubs, live, m_o.rate,
                     m_published, m_publishErrors, acked, got, lost, expected - got - lost, duplicates, disorder, pct(0.50), pct(0.99),
                     lat.empty() ? 0.0 : lat.back() / 1000.0, cpu, cpuUsPerDelivery, base.rssKb / 1024.0, connected.rssKb / 1024.0,
-                    end.rssKb / 1024.0, perClientKb, m_publisherWaits, m_selfCpuPct, loadAverage());
+                    end.rssKb / 1024.0, perClientKb, m_publisherWaits, m_selfCpuPct, loadAverage(),
+                    percentile(readLat, 0.50), percentile(readLat, 0.99), m_unstamped);
         std::fflush(stdout);
     }
 
@@ -657,7 +701,9 @@ private:
     std::vector<Subscriber> m_subs;
     std::vector<Publisher> m_pubs;
     std::deque<long long> m_backlog;
-    std::vector<uint32_t> m_latencies;
+    std::vector<uint32_t> m_latencies;     // sent -> arrived in the subscriber's socket
+    std::vector<uint32_t> m_readLatencies; // sent -> read by this program
+    long long m_unstamped = 0;
     std::vector<uint8_t> m_ackedOk; // by pseq: the publish was answered 2xx
     int m_readySubs = 0;
     int m_failedSubs = 0;
@@ -679,7 +725,7 @@ void usage()
                  "usage: sightline-bench-fanout --kind sightline|nchan --port P [--port P2]... --clients N --rate R --seconds S\n"
                  "       [--token JWT --device-key KEY --device-id ID]   (sightline)\n"
                  "       [--sub-path /sub --pub-path /pub]              (nchan)\n"
-                 "       [--pid PID]... [--connect-batch 500] [--publishers 32] [--label TEXT]\n");
+                 "       [--pid PID]... [--connect-batch 500] [--publishers 32] [--read-pause-us 0] [--label TEXT]\n");
 }
 
 } // namespace
@@ -723,6 +769,8 @@ int main(int argc, char **argv)
             o.connectBatch = std::atoi(value().c_str());
         } else if (arg == "--publishers") {
             o.publishers = std::atoi(value().c_str());
+        } else if (arg == "--read-pause-us") {
+            o.readPauseUs = std::atoi(value().c_str());
         } else if (arg == "--label") {
             o.label = value();
         } else {

@@ -21,6 +21,10 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 # The machine is shared: servers and load generator run at a raised priority
 # (root only; NICE=0 to leave it) so other people's builds disturb less.
 NICE=${NICE:--10}
+# The load generator (another build's, to compare servers with one client).
+LOADGEN=${LOADGEN:-$BIN/sightline-bench-fanout}
+# Which servers to run: sightline, nchan or both.
+SERVERS=${SERVERS:-"sightline nchan"}
 NCHAN_MODULE=${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}
 WORK=$(mktemp -d /tmp/sightline-fanout.XXXXXX)
 # RESULT lines are kept (bench/out is not committed).
@@ -123,17 +127,21 @@ for cell in $MATRIX; do
     clients=${cell%%:*}
     rate=${cell##*:}
 
-    start_sightline
-    nice -n "$NICE" "$BIN/sightline-bench-fanout" --kind sightline --port "$SERVER_PORT" --clients "$clients" --rate "$rate" \
-        --seconds "$SECONDS_PER_RUN" --token "$TOKEN" --device-key "$KEY" --device-id bench-01 \
-        --pid "$SERVER_PID" --label sightline | tee -a "$RESULTS"
-    stop_sightline
+    if [[ " $SERVERS " == *" sightline "* ]]; then
+        start_sightline
+        nice -n "$NICE" "$LOADGEN" --kind sightline --port "$SERVER_PORT" --clients "$clients" --rate "$rate" \
+            --seconds "$SECONDS_PER_RUN" --token "$TOKEN" --device-key "$KEY" --device-id bench-01 \
+            --pid "$SERVER_PID" --label sightline | tee -a "$RESULTS"
+        stop_sightline
+    fi
 
-    start_nginx
-    # shellcheck disable=SC2046
-    nice -n "$NICE" "$BIN/sightline-bench-fanout" --kind nchan --port "$NGINX_PORT" --clients "$clients" --rate "$rate" \
-        --seconds "$SECONDS_PER_RUN" --sub-path /sub --pub-path /pub $(nginx_pids) --label nchan | tee -a "$RESULTS"
-    stop_nginx
+    if [[ " $SERVERS " == *" nchan "* ]]; then
+        start_nginx
+        # shellcheck disable=SC2046
+        nice -n "$NICE" "$LOADGEN" --kind nchan --port "$NGINX_PORT" --clients "$clients" --rate "$rate" \
+            --seconds "$SECONDS_PER_RUN" --sub-path /sub --pub-path /pub $(nginx_pids) --label nchan | tee -a "$RESULTS"
+        stop_nginx
+    fi
 done
 
 # --- side by side -----------------------------------------------------------
@@ -145,7 +153,7 @@ for line in open(sys.argv[1]):
         continue
     f = dict(kv.split("=", 1) for kv in line.split()[1:])
     rows.setdefault((int(f["clients"]), int(f["rate"])), {})[f["label"]] = f
-cols = [("lost", "lost"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"),
+cols = [("lost", "lost"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"), ("read_p99_ms", "read p99 ms"),
         ("server_cpu_pct", "CPU %"), ("cpu_us_per_delivery", "CPU us/deliv"), ("rss_end_mb", "RSS MB"), ("rss_per_client_kb", "KB/client")]
 print()
 print(f"{'clients':>8} {'pts/s':>6} | " + " | ".join(f"{h:>19}" for _, h in cols))

@@ -90,7 +90,8 @@ class tst_FanOutSender : public QObject
 private slots:
     void everyWriteReachesItsOwnSocket();
     void poolThreadsShareTheWork();
-    void smallFanOutsStayOnTheCaller();
+    void fanOutsThePoolSkips_data();
+    void fanOutsThePoolSkips();
     void fullAndBrokenSocketsSayWhatTheKernelTook();
 };
 
@@ -131,26 +132,26 @@ void tst_FanOutSender::poolThreadsShareTheWork()
                              20000);
 }
 
-void tst_FanOutSender::smallFanOutsStayOnTheCaller()
+void tst_FanOutSender::fanOutsThePoolSkips_data()
 {
-    TcpPairs pairs;
-    QVERIFY(pairs.open(int(FanOutSender::kChunk))); // one chunk
-    FanOutSender sender(4);
-    std::vector<FanOutSender::Write> writes = writesFor(pairs);
-    sender.send(writes);
-    QCOMPARE(sender.pooledWrites(), quint64(0));
-    for (size_t i = 0; i < writes.size(); ++i)
-        QCOMPARE(pairs.readAll(i), writes[i].bytes);
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("writes");
+    QTest::newRow("one chunk, four threads") << 4 << int(FanOutSender::kChunk);
+    QTest::newRow("one thread, many chunks") << 1 << 500;
+}
 
-    // One thread: no pool, however many writes.
-    TcpPairs more;
-    QVERIFY(more.open(500));
-    FanOutSender alone(1);
-    std::vector<FanOutSender::Write> many = writesFor(more);
-    alone.send(many);
-    QCOMPARE(alone.pooledWrites(), quint64(0));
-    for (size_t i = 0; i < many.size(); ++i)
-        QCOMPARE(more.readAll(i), many[i].bytes);
+void tst_FanOutSender::fanOutsThePoolSkips()
+{
+    QFETCH(int, threads);
+    QFETCH(int, writes);
+    TcpPairs pairs;
+    QVERIFY(pairs.open(writes));
+    FanOutSender sender(threads);
+    std::vector<FanOutSender::Write> all = writesFor(pairs);
+    sender.send(all);
+    QCOMPARE(sender.pooledWrites(), quint64(0));
+    for (size_t i = 0; i < all.size(); ++i)
+        QCOMPARE(pairs.readAll(i), all[i].bytes);
 }
 
 void tst_FanOutSender::fullAndBrokenSocketsSayWhatTheKernelTook()

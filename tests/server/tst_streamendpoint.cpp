@@ -109,6 +109,30 @@ quint64 publish(TestServer &server, const QString &topic, const QJsonObject &dat
     return server.server()->telemetry()->hub()->publish(topic, type, data).toULongLong();
 }
 
+// A stream client that sends its request and never reads: a plain socket
+// with a small receive buffer. Returns the descriptor (the caller closes
+// it), or -1.
+int openSilentStream(quint16 port, const QByteArray &token, const QByteArray &query = {})
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const QByteArray request = "GET /api/v1/telemetry/stream" + query + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + token + "\r\n\r\n";
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0
+        || ::send(fd, request.constData(), size_t(request.size()), 0) != ssize_t(request.size())) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int openFileCount()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::System | QDir::Files).size());
@@ -625,20 +649,9 @@ void tst_StreamEndpoint::slowClientDropped()
     StreamEndpoint *endpoint = server.server()->stream();
     const QByteArray token = tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme"));
 
-    // A client that sends its request and never reads: a plain socket with
-    // a small receive buffer.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = openSilentStream(server.port(), token);
     QVERIFY(fd >= 0);
     const auto closeFd = qScopeGuard([fd] { ::close(fd); });
-    const int small = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(server.port());
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
-    const QByteArray request = "GET /api/v1/telemetry/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
-    QCOMPARE(::send(fd, request.constData(), size_t(request.size()), 0), ssize_t(request.size()));
 
     StreamReader normal;
     normal.open(server.port(), token);
@@ -935,19 +948,9 @@ void tst_StreamEndpoint::fanOutOverThreadsKeepsEveryStreamExact()
         onlyN1.push_back(std::make_unique<StreamReader>());
         onlyN1.back()->open(server.port(), token, "types=telemetry&deviceId=n1");
     }
-    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int silent = openSilentStream(server.port(), token, "?types=telemetry");
     QVERIFY(silent >= 0);
     const auto closeSilent = qScopeGuard([silent] { ::close(silent); });
-    const int small = 4096;
-    ::setsockopt(silent, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(server.port());
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QCOMPARE(::connect(silent, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
-    const QByteArray request = "GET /api/v1/telemetry/stream?types=telemetry HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-        + token + "\r\n\r\n";
-    QCOMPARE(::send(silent, request.constData(), size_t(request.size()), 0), ssize_t(request.size()));
     QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kAll + kFiltered + 1, kTimeoutMs);
 
     // Events of two devices, a few per turn, about 2 KB each, until the

@@ -260,10 +260,12 @@ public:
         const ProcSample cpuEnd = sample(m_o.pids);
         rusage selfEnd{};
         getrusage(RUSAGE_SELF, &selfEnd);
-        const auto cpuSeconds = [](const rusage &r) {
-            return double(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + double(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
-        };
-        m_selfCpuPct = 100.0 * (cpuSeconds(selfEnd) - cpuSeconds(selfStart)) / (monoSeconds() - start);
+        const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+        const double elapsed = monoSeconds() - start;
+        m_selfCpuPct = 100.0 * (seconds(selfEnd.ru_utime) - seconds(selfStart.ru_utime) + seconds(selfEnd.ru_stime)
+                                - seconds(selfStart.ru_stime)) / elapsed;
+        // This program's own code; the rest is the kernel receiving for it.
+        m_selfUserCpuPct = 100.0 * (seconds(selfEnd.ru_utime) - seconds(selfStart.ru_utime)) / elapsed;
         const itimerspec stop{};
         timerfd_settime(m_timer, 0, &stop, nullptr);
 
@@ -685,12 +687,13 @@ private:
         std::printf("RESULT label=%s clients=%d ready=%d open_at_end=%d rate=%d published=%lld publish_errors=%lld "
                     "acked=%lld deliveries=%lld lost=%lld late=%lld duplicates=%lld out_of_order=%lld p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
                     "server_cpu_pct=%.1f cpu_us_per_delivery=%.2f rss_base_mb=%.1f rss_connected_mb=%.1f rss_end_mb=%.1f "
-                    "rss_per_client_kb=%.1f publisher_waits=%lld loadgen_cpu_pct=%.1f loadavg=%.2f read_p50_ms=%.2f read_p99_ms=%.2f "
+                    "rss_per_client_kb=%.1f publisher_waits=%lld loadgen_cpu_pct=%.1f loadgen_user_cpu_pct=%.1f loadavg=%.2f "
+                    "read_p50_ms=%.2f read_p99_ms=%.2f "
                     "unstamped=%lld\n",
                     m_o.label.empty() ? "-" : m_o.label.c_str(), m_o.clients, m_readySubs, live, m_o.rate,
                     m_published, m_publishErrors, acked, got, lost, expected - got - lost, duplicates, disorder, pct(0.50), pct(0.99),
                     lat.empty() ? 0.0 : lat.back() / 1000.0, cpu, cpuUsPerDelivery, base.rssKb / 1024.0, connected.rssKb / 1024.0,
-                    end.rssKb / 1024.0, perClientKb, m_publisherWaits, m_selfCpuPct, loadAverage(),
+                    end.rssKb / 1024.0, perClientKb, m_publisherWaits, m_selfCpuPct, m_selfUserCpuPct, loadAverage(),
                     percentile(readLat, 0.50), percentile(readLat, 0.99), m_unstamped);
         std::fflush(stdout);
     }
@@ -714,6 +717,7 @@ private:
     long long m_publishErrors = 0;
     long long m_publisherWaits = 0;
     double m_selfCpuPct = 0;
+    double m_selfUserCpuPct = 0;
     // Device seq values must not repeat across runs on one data dir (the
     // server drops duplicates): start from the wall clock.
     long long m_seqBase = nowUs() / 1000;

@@ -124,7 +124,9 @@ bool StreamClientConnection::queueUnsent(const QByteArray &frame, qsizetype sent
     // connection the usual way (disconnected). QIODevice::write(const
     // QByteArray &) lets the socket's buffer share a whole frame instead of
     // copying it.
-    if (sent < frame.size() && m_socket)
+    if (sent >= frame.size())
+        return true;
+    if (m_socket)
         m_socket->write(sent == 0 ? frame : frame.sliced(sent));
     return !isOverLimit();
 }

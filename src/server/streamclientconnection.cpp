@@ -153,15 +153,23 @@ bool StreamClientConnection::deliverLiveRun(quint64 lastId, int count, const QBy
     return write(frames);
 }
 
+int StreamClientConnection::beginDirectWrite()
+{
+    if (m_phase == Phase::Closing || !isOpen() || m_socket->bytesToWrite() != 0)
+        return -1;
+    m_lastWriteMsecs = nowMsecs();
+    return int(m_socket->socketDescriptor());
+}
+
 int StreamClientConnection::beginDirectLiveRun(quint64 lastId, int count)
 {
     Q_ASSERT(canTakeLiveRun(lastId));
-    if (!isOpen() || m_socket->bytesToWrite() != 0)
-        return -1;
-    m_lastSentId = lastId;
-    m_eventsWritten += quint64(count);
-    m_lastWriteMsecs = nowMsecs();
-    return int(m_socket->socketDescriptor());
+    const int descriptor = beginDirectWrite();
+    if (descriptor >= 0) {
+        m_lastSentId = lastId;
+        m_eventsWritten += quint64(count);
+    }
+    return descriptor;
 }
 
 bool StreamClientConnection::deliverReplayed(quint64 id, const QByteArray &frame)

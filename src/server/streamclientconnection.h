@@ -69,14 +69,16 @@ public:
     // `count` live events up to lastId, their frames concatenated in id
     // order, in one write (only when canTakeLiveRun). False when over the limit.
     bool deliverLiveRun(quint64 lastId, int count, const QByteArray &frames);
-    // The same run, sent by the caller (FanOutSender, from any thread):
-    // when the socket has nothing queued, books the run as written and
-    // returns the descriptor to send() it on; otherwise returns -1 and books
-    // nothing (use deliverLiveRun()). After the send, finishDirectLiveRun()
-    // with the bytes the kernel took queues the rest in the socket. False
-    // when over the limit.
+    // Writes sent by the caller (FanOutSender, from any thread): when the
+    // socket is open and has nothing queued, beginDirectWrite() books a
+    // write and returns the descriptor to send() on; otherwise it returns -1
+    // (use deliverUnlogged()). beginDirectLiveRun() is the same for a live
+    // run, booking its ids (otherwise use deliverLiveRun()). After the send,
+    // finishDirectWrite() with the bytes the kernel took queues the rest in
+    // the socket; false when over the limit.
+    int beginDirectWrite();
     int beginDirectLiveRun(quint64 lastId, int count);
-    bool finishDirectLiveRun(const QByteArray &frames, qsizetype sent) { return queueUnsent(frames, sent); }
+    bool finishDirectWrite(const QByteArray &bytes, qsizetype sent) { return queueUnsent(bytes, sent); }
     // A replayed event of the log; ignored at or below the last id written.
     bool deliverReplayed(quint64 id, const QByteArray &frame);
     // A frame outside the log (system events, heartbeat comments).

@@ -341,13 +341,20 @@ void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *
         if (!ok)
             slow.push_back(client);
     }
-    m_sender.send(sends);
-    for (size_t i = 0; i < sends.size(); ++i) {
-        if (!senders[i]->finishDirectLiveRun(sends[i].bytes, sends[i].sent))
-            slow.push_back(senders[i]);
-    }
+    sendDirect(sends, senders, &slow);
     for (StreamClientConnection *client : slow)
         dropSlowClient(client);
+}
+
+void StreamEndpoint::sendDirect(std::vector<FanOutSender::Write> &sends,
+                                const std::vector<StreamClientConnection *> &senders,
+                                std::vector<StreamClientConnection *> *slow)
+{
+    m_sender.send(sends);
+    for (size_t i = 0; i < sends.size(); ++i) {
+        if (!senders[i]->finishDirectWrite(sends[i].bytes, sends[i].sent))
+            slow->push_back(senders[i]);
+    }
 }
 
 void StreamEndpoint::requestReplayPage(StreamClientConnection *client)
@@ -446,6 +453,10 @@ void StreamEndpoint::handleHeartbeatTick()
     const qint64 grace = std::max<qint64>(kClosingGraceMsecs, qint64(m_config.heartbeatSeconds) * 1000);
     std::vector<StreamClientConnection *> slow;
     std::vector<StreamClientConnection *> stuck;
+    // When the whole fleet is quiet every stream gets its ping in one tick:
+    // a fan-out like any other (see deliverToAccount).
+    std::vector<FanOutSender::Write> sends;
+    std::vector<StreamClientConnection *> senders;
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         StreamClientConnection *client = it.key();
         if (client->phase() == StreamClientConnection::Phase::Closing) {
@@ -453,9 +464,17 @@ void StreamEndpoint::handleHeartbeatTick()
                 stuck.push_back(client);
             continue;
         }
-        if (now - client->lastWriteMsecs() >= quiet && !client->deliverUnlogged(m_heartbeatFrame))
+        if (now - client->lastWriteMsecs() < quiet)
+            continue;
+        const int descriptor = client->beginDirectWrite();
+        if (descriptor >= 0) {
+            sends.push_back(FanOutSender::Write{descriptor, m_heartbeatFrame});
+            senders.push_back(client);
+        } else if (!client->deliverUnlogged(m_heartbeatFrame)) {
             slow.push_back(client);
+        }
     }
+    sendDirect(sends, senders, &slow);
     for (StreamClientConnection *client : slow)
         dropSlowClient(client);
     for (StreamClientConnection *client : stuck) {

@@ -104,6 +104,11 @@ private:
     void handleEventPublished(const StoredEvent &event);
     void deliverPublished();
     void deliverToAccount(const std::vector<StreamClientConnection *> &clients, const QList<StoredEvent> &events);
+    // Hands sends[i] (booked by senders[i]->beginDirect...()) to the kernel
+    // over m_sender's threads, then queues what it did not take; clients
+    // that went over their limit are added to `slow`.
+    void sendDirect(std::vector<FanOutSender::Write> &sends, const std::vector<StreamClientConnection *> &senders,
+                    std::vector<StreamClientConnection *> *slow);
     void requestReplayPage(StreamClientConnection *client);
     void handleReplayPage(StreamClientConnection *client, const EventPage &page);
     void continueReplay(StreamClientConnection *client);

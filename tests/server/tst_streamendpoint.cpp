@@ -163,6 +163,7 @@ private Q_SLOTS:
     void resumeAcrossRestart();
     void resumeWhilePublishing();
     void resumeOlderThanRetention();
+    void heartbeatWhenIdle_data();
     void heartbeatWhenIdle();
     void tokenExpiredAtExp();
     void slowClientDropped();
@@ -594,21 +595,40 @@ void tst_StreamEndpoint::resumeOlderThanRetention()
     QVERIFY(upToDate.systemEvents().isEmpty());
 }
 
+void tst_StreamEndpoint::heartbeatWhenIdle_data()
+{
+    QTest::addColumn<int>("streams");
+    QTest::newRow("one stream") << 1;
+    // Enough for the pings of one tick to be spread over FanOutSender's threads.
+    QTest::newRow("a fan-out of pings") << 200;
+}
+
 void tst_StreamEndpoint::heartbeatWhenIdle()
 {
+    QFETCH(int, streams);
     TestServer server;
     server.config().heartbeatSeconds = 1;
     Fleet fleet;
     QVERIFY(fleet.provision(server));
     QVERIFY2(server.start(), qPrintable(server.errorString()));
 
-    StreamReader reader;
-    reader.open(server.port(), tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme")));
-    QTRY_VERIFY_WITH_TIMEOUT(reader.hasHeaders(), kTimeoutMs);
-    QVERIFY(!reader.body().contains(": ping\n"));
-    QTRY_VERIFY_WITH_TIMEOUT(reader.body().count(": ping\n") >= 2, kTimeoutMs);
-    QVERIFY(reader.events().isEmpty()); // comments dispatch nothing
-    QVERIFY(!reader.isClosed());
+    const QByteArray token = tokenFor(server, QStringLiteral("alice"), QStringLiteral("acme"));
+    std::vector<std::unique_ptr<StreamReader>> readers;
+    for (int i = 0; i < streams; ++i) {
+        readers.push_back(std::make_unique<StreamReader>());
+        readers.back()->open(server.port(), token);
+    }
+    for (const auto &reader : readers) {
+        QTRY_VERIFY_WITH_TIMEOUT(reader->hasHeaders(), kTimeoutMs);
+        QVERIFY(!reader->body().contains(": ping\n"));
+    }
+    for (const auto &reader : readers) {
+        QTRY_VERIFY_WITH_TIMEOUT(reader->body().count(": ping\n") >= 2, kTimeoutMs);
+        QVERIFY(reader->events().isEmpty()); // comments dispatch nothing
+        QVERIFY(!reader->isClosed());
+    }
+    if (streams > int(2 * FanOutSender::kChunk))
+        QTRY_VERIFY_WITH_TIMEOUT(server.server()->stream()->pooledWrites() > 0, kTimeoutMs);
 }
 
 void tst_StreamEndpoint::tokenExpiredAtExp()

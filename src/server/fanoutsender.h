@@ -15,7 +15,8 @@ namespace Sightline {
 // send() path (bench/fanout, perf: ~6.5 µs per delivery, on loopback the
 // receiver's TCP input included), so one event reaching 10,000 clients from
 // one thread takes ~65 ms. Sockets do not share locks, so the sends of one
-// fan-out spread over the cores nearly linearly.
+// fan-out spread over the cores: with two threads, bench/fanout's p99 at
+// 10,000 clients × 10 events/s went from 84 to 56 ms (median of five runs).
 //
 // send() is a fork-join: the calling thread and up to threadCount() - 1 pool
 // threads claim chunks of the writes from one atomic counter until none is

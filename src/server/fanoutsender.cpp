@@ -32,6 +32,14 @@ FanOutSender::~FanOutSender()
     m_pool.waitForDone();
 }
 
+void FanOutSender::sendNow(Write &write)
+{
+    const ssize_t sent = ::send(write.descriptor, write.bytes.constData(), size_t(write.bytes.size()),
+                                MSG_NOSIGNAL | MSG_DONTWAIT);
+    write.sent = sent > 0 ? qsizetype(sent) : 0;
+    write.error = sent < 0 ? errno : 0;
+}
+
 FanOutSender::Done FanOutSender::work(Job &job)
 {
     Done done;
@@ -40,13 +48,8 @@ FanOutSender::Done FanOutSender::work(Job &job)
         if (begin >= job.count)
             return done;
         const size_t end = qMin(begin + kChunk, job.count);
-        for (size_t i = begin; i < end; ++i) {
-            Write &write = job.writes[i];
-            const ssize_t sent = ::send(write.descriptor, write.bytes.constData(), size_t(write.bytes.size()),
-                                        MSG_NOSIGNAL | MSG_DONTWAIT);
-            write.sent = sent > 0 ? qsizetype(sent) : 0;
-            write.error = sent < 0 ? errno : 0;
-        }
+        for (size_t i = begin; i < end; ++i)
+            sendNow(job.writes[i]);
         ++done.chunks;
         done.writes += end - begin;
     }

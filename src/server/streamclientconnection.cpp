@@ -3,10 +3,9 @@
 #include <QSocketNotifier>
 #include <QTcpSocket>
 
-#include <sys/socket.h>
-
 #include <chrono>
 
+#include "server/fanoutsender.h"
 #include "server/logging.h"
 #include "server/peerclosewatcher.h"
 
@@ -99,7 +98,6 @@ bool StreamClientConnection::write(const QByteArray &frame)
 {
     if (!isOpen() || m_phase == Phase::Closing)
         return true;
-    m_lastWriteMsecs = nowMsecs();
     // Fast path: with nothing queued in the socket, hand the frame straight
     // to the kernel (the descriptor is non-blocking). A buffered
     // QAbstractSocket::write() would enable the socket's write notifier and
@@ -109,12 +107,14 @@ bool StreamClientConnection::write(const QByteArray &frame)
     // measured with bench/fanout and perf). It also saves an event-loop turn
     // of latency. Only what the kernel does not take goes through the
     // socket's buffer, so order is kept and bytesToWrite() still counts it.
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t sent = ::send(int(m_socket->socketDescriptor()), frame.constData(), size_t(frame.size()),
-                                    MSG_NOSIGNAL | MSG_DONTWAIT);
-        return queueUnsent(frame, sent > 0 ? qsizetype(sent) : 0);
+    const int descriptor = beginDirectWrite();
+    if (descriptor < 0) {
+        m_lastWriteMsecs = nowMsecs();
+        return queueUnsent(frame, 0);
     }
-    return queueUnsent(frame, 0);
+    FanOutSender::Write direct{descriptor, frame};
+    FanOutSender::sendNow(direct);
+    return finishDirectWrite(frame, direct.sent);
 }
 
 bool StreamClientConnection::queueUnsent(const QByteArray &frame, qsizetype sent)

@@ -312,8 +312,7 @@ void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *
         return frames.at(i);
     };
     QByteArray run;
-    std::vector<FanOutSender::Write> sends;
-    std::vector<StreamClientConnection *> senders; // sends[i] is senders[i]'s
+    DirectSends direct;
     std::vector<StreamClientConnection *> slow;
     for (StreamClientConnection *client : clients) {
         bool seesAll = true;
@@ -325,12 +324,10 @@ void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *
                     run += frameAt(i);
             }
             const int descriptor = client->beginDirectLiveRun(events.constLast().id, int(events.size()));
-            if (descriptor >= 0) {
-                sends.push_back(FanOutSender::Write{descriptor, run});
-                senders.push_back(client);
-            } else if (!client->deliverLiveRun(events.constLast().id, int(events.size()), run)) {
+            if (descriptor >= 0)
+                direct.add(client, descriptor, run);
+            else if (!client->deliverLiveRun(events.constLast().id, int(events.size()), run))
                 slow.push_back(client);
-            }
             continue;
         }
         bool ok = true;
@@ -341,19 +338,23 @@ void StreamEndpoint::deliverToAccount(const std::vector<StreamClientConnection *
         if (!ok)
             slow.push_back(client);
     }
-    sendDirect(sends, senders, &slow);
+    sendDirect(direct, &slow);
     for (StreamClientConnection *client : slow)
         dropSlowClient(client);
 }
 
-void StreamEndpoint::sendDirect(std::vector<FanOutSender::Write> &sends,
-                                const std::vector<StreamClientConnection *> &senders,
-                                std::vector<StreamClientConnection *> *slow)
+void StreamEndpoint::DirectSends::add(StreamClientConnection *client, int descriptor, const QByteArray &bytes)
 {
-    m_sender.send(sends);
-    for (size_t i = 0; i < sends.size(); ++i) {
-        if (!senders[i]->finishDirectWrite(sends[i].bytes, sends[i].sent))
-            slow->push_back(senders[i]);
+    writes.push_back(FanOutSender::Write{descriptor, bytes});
+    clients.push_back(client);
+}
+
+void StreamEndpoint::sendDirect(DirectSends &direct, std::vector<StreamClientConnection *> *slow)
+{
+    m_sender.send(direct.writes);
+    for (size_t i = 0; i < direct.writes.size(); ++i) {
+        if (!direct.clients[i]->finishDirectWrite(direct.writes[i].bytes, direct.writes[i].sent))
+            slow->push_back(direct.clients[i]);
     }
 }
 
@@ -455,8 +456,7 @@ void StreamEndpoint::handleHeartbeatTick()
     std::vector<StreamClientConnection *> stuck;
     // When the whole fleet is quiet every stream gets its ping in one tick:
     // a fan-out like any other (see deliverToAccount).
-    std::vector<FanOutSender::Write> sends;
-    std::vector<StreamClientConnection *> senders;
+    DirectSends direct;
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         StreamClientConnection *client = it.key();
         if (client->phase() == StreamClientConnection::Phase::Closing) {
@@ -467,14 +467,12 @@ void StreamEndpoint::handleHeartbeatTick()
         if (now - client->lastWriteMsecs() < quiet)
             continue;
         const int descriptor = client->beginDirectWrite();
-        if (descriptor >= 0) {
-            sends.push_back(FanOutSender::Write{descriptor, m_heartbeatFrame});
-            senders.push_back(client);
-        } else if (!client->deliverUnlogged(m_heartbeatFrame)) {
+        if (descriptor >= 0)
+            direct.add(client, descriptor, m_heartbeatFrame);
+        else if (!client->deliverUnlogged(m_heartbeatFrame))
             slow.push_back(client);
-        }
     }
-    sendDirect(sends, senders, &slow);
+    sendDirect(direct, &slow);
     for (StreamClientConnection *client : slow)
         dropSlowClient(client);
     for (StreamClientConnection *client : stuck) {

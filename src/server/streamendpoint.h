@@ -104,11 +104,18 @@ private:
     void handleEventPublished(const StoredEvent &event);
     void deliverPublished();
     void deliverToAccount(const std::vector<StreamClientConnection *> &clients, const QList<StoredEvent> &events);
-    // Hands sends[i] (booked by senders[i]->beginDirect...()) to the kernel
-    // over m_sender's threads, then queues what it did not take; clients
-    // that went over their limit are added to `slow`.
-    void sendDirect(std::vector<FanOutSender::Write> &sends, const std::vector<StreamClientConnection *> &senders,
-                    std::vector<StreamClientConnection *> *slow);
+    // The writes of one fan-out that clients booked with beginDirect...(),
+    // writes[i] being clients[i]'s.
+    struct DirectSends
+    {
+        std::vector<FanOutSender::Write> writes;
+        std::vector<StreamClientConnection *> clients;
+        void add(StreamClientConnection *client, int descriptor, const QByteArray &bytes);
+    };
+    // Hands the writes to the kernel over m_sender's threads, then queues
+    // what it did not take; clients that went over their limit are added to
+    // `slow`.
+    void sendDirect(DirectSends &direct, std::vector<StreamClientConnection *> *slow);
     void requestReplayPage(StreamClientConnection *client);
     void handleReplayPage(StreamClientConnection *client, const EventPage &page);
     void continueReplay(StreamClientConnection *client);

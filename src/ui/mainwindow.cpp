@@ -29,9 +29,9 @@
 #include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <utility>
-#include <QVBoxLayout>
 
 namespace Sightline {
 

@@ -109,6 +109,16 @@ quint64 publish(TestServer &server, const QString &topic, const QJsonObject &dat
     return server.server()->telemetry()->hub()->publish(topic, type, data).toULongLong();
 }
 
+// A telemetry event's data of about 2 KB (64 fields with long names), to
+// fill a client's socket buffers quickly.
+QJsonObject bulkyTelemetry(const QString &deviceId)
+{
+    QJsonObject fields;
+    for (int i = 0; i < 64; ++i)
+        fields.insert(QStringLiteral("field_with_a_long_name_%1").arg(i), 1234.5678 + i);
+    return QJsonObject{{QStringLiteral("deviceId"), deviceId}, {QStringLiteral("fields"), fields}};
+}
+
 // A stream client that sends its request and never reads: a plain socket
 // with a small receive buffer. Returns the descriptor (the caller closes
 // it), or -1.
@@ -678,16 +688,14 @@ void tst_StreamEndpoint::slowClientDropped()
     QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), 2, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(normal.hasHeaders(), kTimeoutMs);
 
-    // Large events (about 2 KB each) until the silent client is dropped;
-    // the reading one must keep up with every single one meanwhile.
-    QJsonObject fields;
-    for (int i = 0; i < 64; ++i)
-        fields.insert(QStringLiteral("field_with_a_long_name_%1").arg(i), 1234.5678 + i);
+    // Large events until the silent client is dropped; the reading one must
+    // keep up with every single one meanwhile.
+    const QJsonObject data = bulkyTelemetry(QStringLiteral("n1"));
     QList<quint64> ids;
     const QString topic = QStringLiteral("account:acme/site:north/device:n1");
     for (int chunk = 0; chunk < 400 && endpoint->slowClientsDropped() == 0; ++chunk) {
         for (int i = 0; i < 25; ++i)
-            ids.append(publish(server, topic, QJsonObject{{QStringLiteral("deviceId"), QStringLiteral("n1")}, {QStringLiteral("fields"), fields}}));
+            ids.append(publish(server, topic, data));
         QVERIFY2(normal.waitForIds(ids.size()), qPrintable(QStringLiteral("chunk %1: %2 of %3").arg(chunk).arg(normal.ids().size()).arg(ids.size())));
     }
     QCOMPARE(endpoint->slowClientsDropped(), quint64(1));
@@ -973,11 +981,10 @@ void tst_StreamEndpoint::fanOutOverThreadsKeepsEveryStreamExact()
     const auto closeSilent = qScopeGuard([silent] { ::close(silent); });
     QTRY_COMPARE_WITH_TIMEOUT(endpoint->clientCount(), kAll + kFiltered + 1, kTimeoutMs);
 
-    // Events of two devices, a few per turn, about 2 KB each, until the
-    // silent client is dropped and the pool has sent a share.
-    QJsonObject fields;
-    for (int i = 0; i < 64; ++i)
-        fields.insert(QStringLiteral("field_with_a_long_name_%1").arg(i), 1234.5678 + i);
+    // Large events of two devices, a few per turn, until the silent client
+    // is dropped and the pool has sent a share.
+    const QJsonObject northData = bulkyTelemetry(QStringLiteral("n1"));
+    const QJsonObject southData = bulkyTelemetry(QStringLiteral("s1"));
     QList<quint64> acme;
     QList<quint64> n1;
     const auto allHave = [](const std::vector<std::unique_ptr<StreamReader>> &readers, qsizetype count) {
@@ -990,11 +997,9 @@ void tst_StreamEndpoint::fanOutOverThreadsKeepsEveryStreamExact()
     for (int turn = 0; turn < 1000 && (endpoint->slowClientsDropped() == 0 || endpoint->pooledWrites() == 0); ++turn) {
         for (int i = 0; i < 6; ++i) {
             const bool north = (turn + i) % 2 == 0;
-            const QString device = north ? QStringLiteral("n1") : QStringLiteral("s1");
             const QString topic = north ? QStringLiteral("account:acme/site:north/device:n1")
                                         : QStringLiteral("account:acme/site:south/device:s1");
-            const quint64 id = publish(server, topic,
-                                       QJsonObject{{QStringLiteral("deviceId"), device}, {QStringLiteral("fields"), fields}});
+            const quint64 id = publish(server, topic, north ? northData : southData);
             acme.append(id);
             if (north)
                 n1.append(id);

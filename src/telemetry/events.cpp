@@ -450,6 +450,64 @@ ParseResult<HistoryPage> HistoryPage::fromJson(const QJsonObject &object, const 
     return R::success(page);
 }
 
+namespace {
+
+bool readAggregate(const QJsonObject &bucket, QLatin1String key, QHash<QString, double> *out, QString *error)
+{
+    const QJsonValue value = bucket.value(key);
+    if (value.isUndefined())
+        return true; // a bucket may leave out an aggregate no field has
+    if (!value.isObject()) {
+        *error = QStringLiteral("\"%1\" must be an object, got %2").arg(key, jsonTypeName(value));
+        return false;
+    }
+    const QJsonObject object = value.toObject();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!it.value().isDouble()) {
+            *error = QStringLiteral("\"%1\".\"%2\" must be a number, got %3").arg(key, it.key(), jsonTypeName(it.value()));
+            return false;
+        }
+        out->insert(it.key(), it.value().toDouble());
+    }
+    return true;
+}
+
+} // namespace
+
+ParseResult<HistoryBucketPage> HistoryBucketPage::fromJson(const QJsonObject &object)
+{
+    using R = ParseResult<HistoryBucketPage>;
+    const QJsonValue buckets = object.value(QLatin1String("buckets"));
+    if (!buckets.isArray())
+        return R::failure(QStringLiteral("\"buckets\" must be an array, got %1").arg(jsonTypeName(buckets)));
+    const QJsonValue step = object.value(QLatin1String("step"));
+    if (!step.isDouble() || step.toDouble() < 1 || step.toDouble() != std::floor(step.toDouble()))
+        return R::failure(QStringLiteral("\"step\" must be a whole number of seconds, got %1").arg(jsonTypeName(step)));
+    HistoryBucketPage page;
+    page.stepMs = qint64(step.toDouble()) * 1000;
+    const QJsonArray array = buckets.toArray();
+    page.buckets.reserve(array.size());
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        if (!array.at(i).isObject())
+            return R::failure(QStringLiteral("bucket %1 must be an object").arg(i));
+        const QJsonObject item = array.at(i).toObject();
+        HistoryBucket bucket;
+        QString error;
+        double count = 0;
+        if (!readTimestamp(item, QLatin1String("ts"), &bucket.tsMs, &error)
+            || !readNumber(item, QLatin1String("count"), &count, &error)
+            || !readAggregate(item, QLatin1String("min"), &bucket.min, &error)
+            || !readAggregate(item, QLatin1String("max"), &bucket.max, &error)
+            || !readAggregate(item, QLatin1String("mean"), &bucket.mean, &error)
+            || !readAggregate(item, QLatin1String("last"), &bucket.last, &error))
+            return R::failure(QStringLiteral("bucket %1: %2").arg(i).arg(error));
+        bucket.count = int(count);
+        page.buckets.append(bucket);
+    }
+    page.truncated = object.value(QLatin1String("truncated")).toBool(false);
+    return R::success(page);
+}
+
 ParseResult<DeviceInfo> DeviceInfo::fromJson(const QJsonObject &object)
 {
     using R = ParseResult<DeviceInfo>;

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -107,6 +108,29 @@ struct HistoryPage
     bool truncated = false;
 
     static ParseResult<HistoryPage> fromJson(const QJsonObject &object, const QString &deviceId);
+};
+
+// One bucket of GET /api/v1/telemetry/history?step=S (API.md "History for
+// long ranges"): the points of one device in [tsMs, tsMs + step), each
+// field's aggregates over the points that have that field.
+struct HistoryBucket
+{
+    qint64 tsMs = 0; // bucket start, a multiple of the step since the epoch
+    int count = 0;   // points in the bucket
+    QHash<QString, double> min;
+    QHash<QString, double> max;
+    QHash<QString, double> mean;
+    QHash<QString, double> last;
+};
+
+// The whole {"buckets": [...], "step": s, "truncated": bool} answer.
+struct HistoryBucketPage
+{
+    qint64 stepMs = 0;
+    QList<HistoryBucket> buckets; // ascending tsMs
+    bool truncated = false;
+
+    static ParseResult<HistoryBucketPage> fromJson(const QJsonObject &object);
 };
 
 // One entry of GET /api/v1/devices.

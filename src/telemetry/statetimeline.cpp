@@ -92,25 +92,27 @@ QString StateTimeline::stateName(State state)
 void StateTimeline::watchDevices(const DeviceListModel *model)
 {
     connect(model, &QAbstractItemModel::dataChanged, this,
-            [this, model](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-                if (topLeft.parent().isValid()) // device rows; site rows carry no state of their own
-                    readDeviceRows(model, topLeft.parent(), topLeft.row(), bottomRight.row());
-            });
-    connect(model, &QAbstractItemModel::rowsInserted, this, [this, model](const QModelIndex &parent, int first, int last) {
-        if (parent.isValid()) {
-            readDeviceRows(model, parent, first, last);
-            return;
-        }
-        for (int site = first; site <= last; ++site) {
-            const QModelIndex siteIndex = model->index(site, 0);
-            readDeviceRows(model, siteIndex, 0, model->rowCount(siteIndex) - 1);
-        }
-    });
+        [this, model](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+            if (topLeft.parent().isValid()) // device rows; site rows carry no state of their own
+                readDeviceRows(model, topLeft.parent(), topLeft.row(), bottomRight.row());
+        });
+    connect(model, &QAbstractItemModel::rowsInserted, this,
+        [this, model](const QModelIndex &parent, int first, int last) {
+            if (parent.isValid()) {
+                readDeviceRows(model, parent, first, last);
+                return;
+            }
+            for (int site = first; site <= last; ++site) {
+                const QModelIndex siteIndex = model->index(site, 0);
+                readDeviceRows(model, siteIndex, 0, model->rowCount(siteIndex) - 1);
+            }
+        });
     connect(model, &QAbstractItemModel::modelReset, this, [this, model] { readAllDevices(model); });
     readAllDevices(model);
 }
 
-void StateTimeline::readDeviceRows(const DeviceListModel *model, const QModelIndex &site, int first, int last)
+void StateTimeline::readDeviceRows(
+    const DeviceListModel *model, const QModelIndex &site, int first, int last)
 {
     const qint64 now = m_clock();
     for (int row = first; row <= last; ++row) {
@@ -118,7 +120,8 @@ void StateTimeline::readDeviceRows(const DeviceListModel *model, const QModelInd
         const QString id = index.data(DeviceListModel::DeviceIdRole).toString();
         if (id.isEmpty())
             continue;
-        const auto state = static_cast<DeviceListModel::DeviceState>(index.data(DeviceListModel::StateRole).toInt());
+        const auto state = static_cast<DeviceListModel::DeviceState>(
+            index.data(DeviceListModel::StateRole).toInt());
         noteDeviceState(id, stateFor(state), now);
     }
 }
@@ -141,11 +144,12 @@ void StateTimeline::readAllDevices(const DeviceListModel *model)
 void StateTimeline::watchAlerts(const AlertTableModel *model)
 {
     connect(model, &QAbstractItemModel::rowsInserted, this,
-            [this, model](const QModelIndex &, int first, int last) { readAlertRows(model, first, last); });
+        [this, model](
+            const QModelIndex &, int first, int last) { readAlertRows(model, first, last); });
     connect(model, &QAbstractItemModel::dataChanged, this,
-            [this, model](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
-                readAlertRows(model, topLeft.row(), bottomRight.row());
-            });
+        [this, model](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+            readAlertRows(model, topLeft.row(), bottomRight.row());
+        });
     connect(model, &QAbstractItemModel::modelReset, this, [this, model] {
         // The table forgot its alerts (sign-out): what fires from now on is
         // not seen, so the open episodes end here.
@@ -197,7 +201,8 @@ void StateTimeline::noteDeviceState(const QString &deviceId, State state, qint64
     // must not rewrite what was already seen.
     atMs = std::max(atMs, device.openSinceMs);
     if (device.openState != State::Unknown && atMs > device.openSinceMs)
-        device.observed.append(Span{device.openSinceMs, atMs, static_cast<int>(device.openState)});
+        device.observed.append(
+            Span { device.openSinceMs, atMs, static_cast<int>(device.openState) });
     device.openState = state;
     device.openSinceMs = atMs;
     if (device.observed.size() > kMaxIntervals)
@@ -225,17 +230,18 @@ void StateTimeline::noteAlert(const AlertEvent &alert, qint64 atMs)
             // The episode goes on at another severity: split it.
             atMs = std::max(atMs, open->sinceMs);
             if (atMs > open->sinceMs)
-                device.alerts.append(Span{open->sinceMs, atMs, static_cast<int>(open->severity)});
-            *open = Firing{atMs, alert.severity};
+                device.alerts.append(
+                    Span { open->sinceMs, atMs, static_cast<int>(open->severity) });
+            *open = Firing { atMs, alert.severity };
         } else {
-            device.firing.insert(alert.ruleId, Firing{atMs, alert.severity});
+            device.firing.insert(alert.ruleId, Firing { atMs, alert.severity });
         }
     } else {
         // A resolution older than the open episode belongs to an earlier one.
         if (open == device.firing.end() || atMs < open->sinceMs)
             return;
         if (atMs > open->sinceMs)
-            device.alerts.append(Span{open->sinceMs, atMs, static_cast<int>(open->severity)});
+            device.alerts.append(Span { open->sinceMs, atMs, static_cast<int>(open->severity) });
         device.firing.erase(open);
     }
     if (device.alerts.size() > kMaxIntervals)
@@ -244,25 +250,27 @@ void StateTimeline::noteAlert(const AlertEvent &alert, qint64 atMs)
     Q_EMIT changed(alert.deviceId);
 }
 
-void StateTimeline::noteDataCoverage(const QString &deviceId, qint64 fromMs, qint64 toMs, const QList<Gap> &gaps)
+void StateTimeline::noteDataCoverage(
+    const QString &deviceId, qint64 fromMs, qint64 toMs, const QList<Gap> &gaps)
 {
     if (deviceId.isEmpty() || toMs <= fromMs)
         return;
     QList<Gap> sorted = gaps;
-    std::sort(sorted.begin(), sorted.end(), [](const Gap &a, const Gap &b) { return a.startMs < b.startMs; });
+    std::sort(sorted.begin(), sorted.end(),
+        [](const Gap &a, const Gap &b) { return a.startMs < b.startMs; });
     QList<Span> fresh;
     qint64 cursor = fromMs;
     for (const Gap &gap : std::as_const(sorted)) {
         const qint64 start = std::clamp(gap.startMs, cursor, toMs);
         const qint64 end = std::clamp(gap.endMs, start, toMs);
         if (start > cursor)
-            fresh.append(Span{cursor, start, static_cast<int>(State::Online)});
+            fresh.append(Span { cursor, start, static_cast<int>(State::Online) });
         if (end > start)
-            fresh.append(Span{start, end, static_cast<int>(State::Offline)});
+            fresh.append(Span { start, end, static_cast<int>(State::Offline) });
         cursor = std::max(cursor, end);
     }
     if (toMs > cursor)
-        fresh.append(Span{cursor, toMs, static_cast<int>(State::Online)});
+        fresh.append(Span { cursor, toMs, static_cast<int>(State::Online) });
 
     // What this call says replaces what earlier ones said about [from, to).
     Device &device = m_devices[deviceId];
@@ -274,16 +282,18 @@ void StateTimeline::noteDataCoverage(const QString &deviceId, qint64 fromMs, qin
             continue;
         }
         if (span.startMs < fromMs)
-            merged.append(Span{span.startMs, fromMs, span.value});
+            merged.append(Span { span.startMs, fromMs, span.value });
         if (span.endMs > toMs)
-            merged.append(Span{toMs, span.endMs, span.value});
+            merged.append(Span { toMs, span.endMs, span.value });
     }
     merged.append(fresh);
-    std::sort(merged.begin(), merged.end(), [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
+    std::sort(merged.begin(), merged.end(),
+        [](const Span &a, const Span &b) { return a.startMs < b.startMs; });
     QList<Span> joined;
     joined.reserve(merged.size());
     for (const Span &span : std::as_const(merged)) {
-        if (!joined.isEmpty() && joined.constLast().endMs == span.startMs && joined.constLast().value == span.value)
+        if (!joined.isEmpty() && joined.constLast().endMs == span.startMs
+            && joined.constLast().value == span.value)
             joined.last().endMs = span.endMs;
         else
             joined.append(span);
@@ -340,7 +350,7 @@ void StateTimeline::prune(Device &device, qint64 horizonMs)
 bool StateTimeline::isEmpty(const Device &device)
 {
     return device.observed.isEmpty() && device.stored.isEmpty() && device.alerts.isEmpty()
-            && device.firing.isEmpty() && device.openState == State::Unknown;
+        && device.firing.isEmpty() && device.openState == State::Unknown;
 }
 
 // ---- query -----------------------------------------------------------------
@@ -352,14 +362,15 @@ QStringList StateTimeline::devices() const
     return ids;
 }
 
-QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, qint64 fromMs, qint64 toMs) const
+QList<StateTimeline::Segment> StateTimeline::segments(
+    const QString &deviceId, qint64 fromMs, qint64 toMs) const
 {
     QList<Segment> out;
     if (toMs <= fromMs)
         return out;
     const auto found = m_devices.constFind(deviceId);
     if (found == m_devices.cend()) {
-        out.append(Segment{fromMs, toMs, State::Unknown, std::nullopt, Source::None});
+        out.append(Segment { fromMs, toMs, State::Unknown, std::nullopt, Source::None });
         return out;
     }
     const Device &device = *found;
@@ -369,7 +380,7 @@ QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, q
         start = std::max(start, fromMs);
         end = std::min(end, toMs);
         if (end > start)
-            pieces->append(Piece{start, end, value});
+            pieces->append(Piece { start, end, value });
     };
 
     QList<Piece> observed;
@@ -390,8 +401,8 @@ QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, q
         end = std::min(end, toMs);
         if (end <= start)
             return;
-        edges.append({start, severity + 1});
-        edges.append({end, -(severity + 1)});
+        edges.append({ start, severity + 1 });
+        edges.append({ end, -(severity + 1) });
     };
     for (const Span &span : device.alerts)
         addEpisode(span.startMs, span.endMs, span.value);
@@ -399,7 +410,7 @@ QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, q
         addEpisode(firing.sinceMs, now, static_cast<int>(firing.severity));
     std::sort(edges.begin(), edges.end());
     QList<Piece> alerts;
-    std::array<int, 3> open{0, 0, 0};
+    std::array<int, 3> open { 0, 0, 0 };
     for (qsizetype i = 0; i < edges.size();) {
         const qint64 t = edges.at(i).first;
         for (; i < edges.size() && edges.at(i).first == t; ++i) {
@@ -411,11 +422,11 @@ QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, q
             if (open[s] > 0)
                 worst = s;
         if (i < edges.size() && worst >= 0)
-            alerts.append(Piece{t, edges.at(i).first, worst});
+            alerts.append(Piece { t, edges.at(i).first, worst });
     }
 
-    QList<qint64> bounds{fromMs, toMs};
-    for (const QList<Piece> *layer : {&observed, &stored, &alerts})
+    QList<qint64> bounds { fromMs, toMs };
+    for (const QList<Piece> *layer : { &observed, &stored, &alerts })
         for (const Piece &piece : *layer)
             bounds << piece.startMs << piece.endMs;
     std::sort(bounds.begin(), bounds.end());
@@ -426,7 +437,7 @@ QList<StateTimeline::Segment> StateTimeline::segments(const QString &deviceId, q
     Cursor alertAt(alerts);
     for (qsizetype i = 0; i + 1 < bounds.size(); ++i) {
         const qint64 start = bounds.at(i);
-        Segment segment{start, bounds.at(i + 1), State::Unknown, std::nullopt, Source::None};
+        Segment segment { start, bounds.at(i + 1), State::Unknown, std::nullopt, Source::None };
         if (const Piece *seenPiece = observedAt.at(start)) {
             segment.state = static_cast<State>(seenPiece->value);
             segment.source = Source::Observed;

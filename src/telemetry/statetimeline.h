@@ -62,7 +62,7 @@ public:
         friend bool operator==(const Segment &a, const Segment &b)
         {
             return a.startMs == b.startMs && a.endMs == b.endMs && a.state == b.state
-                    && a.alertSeverity == b.alertSeverity && a.source == b.source;
+                && a.alertSeverity == b.alertSeverity && a.source == b.source;
         }
     };
 
@@ -87,7 +87,8 @@ public:
     // The server's stored points of deviceId span [fromMs, toMs] with
     // exactly these gaps (SeriesStore::gaps): online outside the gaps,
     // offline in them. Replaces what an earlier call said about that range.
-    void noteDataCoverage(const QString &deviceId, qint64 fromMs, qint64 toMs, const QList<Gap> &gaps);
+    void noteDataCoverage(
+        const QString &deviceId, qint64 fromMs, qint64 toMs, const QList<Gap> &gaps);
     // The same from what store holds for deviceId (call it after a history merge).
     void noteDataCoverage(const SeriesStore &store, const QString &deviceId);
     // Forgets everything (another user's data, sign-out).

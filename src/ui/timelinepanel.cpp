@@ -30,10 +30,10 @@ constexpr qint64 kHourMs = 60 * kMinuteMs;
 
 // Round tick steps, smallest first: every label lands on a whole second,
 // minute or hour (issue 14: no ticks on odd seconds).
-constexpr std::array<qint64, 18> kTickSteps{
-        kSecondMs,      2 * kSecondMs,  5 * kSecondMs,  10 * kSecondMs, 15 * kSecondMs, 30 * kSecondMs,
-        kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs,  10 * kMinuteMs, 15 * kMinuteMs, 30 * kMinuteMs,
-        kHourMs,        2 * kHourMs,    3 * kHourMs,    6 * kHourMs,    12 * kHourMs,   24 * kHourMs};
+constexpr std::array<qint64, 18> kTickSteps { kSecondMs, 2 * kSecondMs, 5 * kSecondMs,
+    10 * kSecondMs, 15 * kSecondMs, 30 * kSecondMs, kMinuteMs, 2 * kMinuteMs, 5 * kMinuteMs,
+    10 * kMinuteMs, 15 * kMinuteMs, 30 * kMinuteMs, kHourMs, 2 * kHourMs, 3 * kHourMs, 6 * kHourMs,
+    12 * kHourMs, 24 * kHourMs };
 
 QColor textTint(const QPalette &palette, double strength)
 {
@@ -78,7 +78,8 @@ QString stateWords(const StateTimeline::Segment &segment)
 
 } // namespace
 
-TimelinePanel::TimelinePanel(StateTimeline *timeline, DeviceListModel *devices, WorkspaceTime *time, QWidget *parent)
+TimelinePanel::TimelinePanel(
+    StateTimeline *timeline, DeviceListModel *devices, WorkspaceTime *time, QWidget *parent)
     : QWidget(parent)
     , m_timeline(timeline)
     , m_devices(devices)
@@ -153,7 +154,8 @@ void TimelinePanel::updateLayout()
     const QFontMetrics metrics = fontMetrics();
     Layout layout;
     layout.rowHeight = metrics.height() + 8;
-    layout.legend = QRect(kMargin, kMargin, std::max(width() - 2 * kMargin, 0), metrics.height() + 4);
+    layout.legend
+        = QRect(kMargin, kMargin, std::max(width() - 2 * kMargin, 0), metrics.height() + 4);
     const int axisHeight = metrics.height() + 8;
     const int top = layout.legend.bottom() + 1 + kMargin;
     const int available = std::max(height() - kMargin - axisHeight - top, 0);
@@ -166,7 +168,8 @@ void TimelinePanel::updateLayout()
     for (const QString &id : std::as_const(m_rows))
         nameWidth = std::max(nameWidth, metrics.horizontalAdvance(id));
     // Names get what they need, but never more than about a third of the panel.
-    nameWidth = std::clamp(nameWidth + 2 * kMargin, std::min(60, width() / 3), std::max(width() * 35 / 100, 1));
+    nameWidth = std::clamp(
+        nameWidth + 2 * kMargin, std::min(60, width() / 3), std::max(width() * 35 / 100, 1));
 
     const int rowsHeight = shownRows * layout.rowHeight;
     layout.names = QRect(kMargin, top, nameWidth, rowsHeight);
@@ -188,7 +191,8 @@ void TimelinePanel::updateLayout()
 
 int TimelinePanel::rowAt(const QPoint &pos) const
 {
-    const QRect rows(m_layout.names.topLeft(), QPoint(m_layout.plot.right(), m_layout.plot.bottom()));
+    const QRect rows(
+        m_layout.names.topLeft(), QPoint(m_layout.plot.right(), m_layout.plot.bottom()));
     if (!rows.contains(pos) || m_layout.rowHeight <= 0)
         return -1;
     const int row = m_scroll->value() + (pos.y() - rows.top()) / m_layout.rowHeight;
@@ -208,27 +212,34 @@ int TimelinePanel::xForMs(qint64 ms) const
 {
     const qint64 from = m_time->fromMs();
     const qint64 span = std::max<qint64>(m_time->toMs() - from, 1);
-    return m_layout.plot.left() + static_cast<int>(std::lround(double(ms - from) * m_layout.plot.width() / double(span)));
+    return m_layout.plot.left()
+        + static_cast<int>(std::lround(double(ms - from) * m_layout.plot.width() / double(span)));
 }
 
 qint64 TimelinePanel::msForX(int x) const
 {
     const qint64 from = m_time->fromMs();
     const qint64 span = m_time->toMs() - from;
-    return from + std::llround(double(x - m_layout.plot.left()) * double(span) / std::max(m_layout.plot.width(), 1));
+    return from
+        + std::llround(
+            double(x - m_layout.plot.left()) * double(span) / std::max(m_layout.plot.width(), 1));
 }
 
 QSize TimelinePanel::sizeHint() const
 {
     const int rows = std::clamp<int>(static_cast<int>(m_rows.size()), 3, 12);
     const QFontMetrics metrics = fontMetrics();
-    return QSize(640, 2 * kMargin + metrics.height() + 4 + kMargin + rows * (metrics.height() + 8) + metrics.height() + 8);
+    return QSize(640,
+        2 * kMargin + metrics.height() + 4 + kMargin + rows * (metrics.height() + 8)
+            + metrics.height() + 8);
 }
 
 QSize TimelinePanel::minimumSizeHint() const
 {
     const QFontMetrics metrics = fontMetrics();
-    return QSize(240, 2 * kMargin + metrics.height() + 4 + kMargin + 2 * (metrics.height() + 8) + metrics.height() + 8);
+    return QSize(240,
+        2 * kMargin + metrics.height() + 4 + kMargin + 2 * (metrics.height() + 8) + metrics.height()
+            + 8);
 }
 
 // ---- colours ---------------------------------------------------------------
@@ -244,7 +255,8 @@ QColor TimelinePanel::stateColor(StateTimeline::State state, const QPalette &pal
         return blend(base, toneColor(Tone::Healthy, palette), dark ? 0.7 : 0.65);
     case StateTimeline::State::Stale:
         // Yellow, apart from the warning stripe's orange.
-        return blend(base, dark ? QColor(0xe6, 0xd0, 0x4a) : QColor(0xd9, 0xb8, 0x00), dark ? 0.75 : 0.7);
+        return blend(
+            base, dark ? QColor(0xe6, 0xd0, 0x4a) : QColor(0xd9, 0xb8, 0x00), dark ? 0.75 : 0.7);
     case StateTimeline::State::Offline:
         return textTint(palette, dark ? 0.5 : 0.55);
     case StateTimeline::State::Unknown:
@@ -253,7 +265,8 @@ QColor TimelinePanel::stateColor(StateTimeline::State state, const QPalette &pal
     return base;
 }
 
-void TimelinePanel::fillState(QPainter &painter, const QRect &rect, StateTimeline::State state) const
+void TimelinePanel::fillState(
+    QPainter &painter, const QRect &rect, StateTimeline::State state) const
 {
     painter.fillRect(rect, stateColor(state, palette()));
     if (state == StateTimeline::State::Unknown) // hatched: nothing known, not a colour of its own
@@ -299,9 +312,11 @@ void TimelinePanel::paintEvent(QPaintEvent *)
     paintLegend(painter);
     if (m_rows.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        const QRect area = rect().adjusted(kMargin, m_layout.legend.bottom() + kMargin, -kMargin, -kMargin);
+        const QRect area
+            = rect().adjusted(kMargin, m_layout.legend.bottom() + kMargin, -kMargin, -kMargin);
         painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
-                         m_devices->deviceIds().isEmpty() ? tr("No devices yet") : tr("No device matches this panel's devices"));
+            m_devices->deviceIds().isEmpty() ? tr("No devices yet")
+                                             : tr("No device matches this panel's devices"));
         return;
     }
     // One range for the whole frame: in live mode it moves while we draw.
@@ -311,7 +326,7 @@ void TimelinePanel::paintEvent(QPaintEvent *)
     const int first = m_scroll->value();
     for (int i = 0; i < m_layout.visibleRows && first + i < m_rows.size(); ++i) {
         const QRect rowRect(m_layout.names.left(), m_layout.plot.top() + i * m_layout.rowHeight,
-                            m_layout.plot.right() - m_layout.names.left() + 1, m_layout.rowHeight);
+            m_layout.plot.right() - m_layout.names.left() + 1, m_layout.rowHeight);
         paintRow(painter, first + i, rowRect, from, to);
     }
 
@@ -325,7 +340,8 @@ void TimelinePanel::paintEvent(QPaintEvent *)
         const QFontMetrics metrics = fontMetrics();
         QRect box(0, 0, metrics.horizontalAdvance(label) + 8, metrics.height() + 2);
         box.moveCenter(QPoint(x, m_layout.axis.top() + 4 + metrics.height() / 2 + 2));
-        box.moveLeft(std::clamp(box.left(), m_layout.axis.left(), std::max(m_layout.axis.right() - box.width(), m_layout.axis.left())));
+        box.moveLeft(std::clamp(box.left(), m_layout.axis.left(),
+            std::max(m_layout.axis.right() - box.width(), m_layout.axis.left())));
         painter.fillRect(box, palette().color(QPalette::Text));
         painter.setPen(palette().color(QPalette::Base));
         painter.drawText(box, Qt::AlignCenter, label);
@@ -338,8 +354,8 @@ void TimelinePanel::paintLegend(QPainter &painter) const
     const QRect area = m_layout.legend;
     const int swatch = std::max(metrics.height() - 4, 6);
     using State = StateTimeline::State;
-    const QList<State> states{State::Online, State::Stale, State::Offline, State::Unknown};
-    const QList<Severity> severities{Severity::Warning, Severity::Critical};
+    const QList<State> states { State::Online, State::Stale, State::Offline, State::Unknown };
+    const QList<Severity> severities { Severity::Warning, Severity::Critical };
     QStringList names;
     for (const State state : states) {
         QString name = StateTimeline::stateName(state);
@@ -353,10 +369,12 @@ void TimelinePanel::paintLegend(QPainter &painter) const
         needed += swatch + 4 + metrics.horizontalAdvance(name) + 14;
     // Over the bands when it fits there, else from the left edge; items that
     // still do not fit are left out whole.
-    int x = area.left() + (m_layout.names.width() + needed <= area.width() ? m_layout.names.width() : 0);
+    int x = area.left()
+        + (m_layout.names.width() + needed <= area.width() ? m_layout.names.width() : 0);
     const auto label = [&](const QString &text) {
         painter.setPen(palette().color(QPalette::Text));
-        painter.drawText(QRect(x, area.top(), metrics.horizontalAdvance(text) + 1, area.height()), Qt::AlignVCenter, text);
+        painter.drawText(QRect(x, area.top(), metrics.horizontalAdvance(text) + 1, area.height()),
+            Qt::AlignVCenter, text);
         x += metrics.horizontalAdvance(text) + 14;
     };
     int item = 0;
@@ -377,37 +395,44 @@ void TimelinePanel::paintLegend(QPainter &painter) const
         const QRect box(x, area.center().y() - swatch / 2, swatch, swatch);
         painter.fillRect(box, textTint(palette(), 0.12));
         painter.fillRect(QRect(box.left(), box.top(), box.width(), std::max(swatch / 3, 3)),
-                         toneColor(toneFor(severity), palette()));
+            toneColor(toneFor(severity), palette()));
         x += swatch + 4;
         label(name);
     }
 }
 
-void TimelinePanel::paintRow(QPainter &painter, int row, const QRect &rowRect, qint64 fromMs, qint64 toMs) const
+void TimelinePanel::paintRow(
+    QPainter &painter, int row, const QRect &rowRect, qint64 fromMs, qint64 toMs) const
 {
     const QString &id = m_rows.at(row);
     const QFontMetrics metrics = fontMetrics();
     painter.setPen(palette().color(QPalette::Text));
-    const QRect nameRect(rowRect.left(), rowRect.top(), m_layout.names.width() - kMargin, rowRect.height());
-    painter.drawText(nameRect, Qt::AlignVCenter | Qt::AlignLeft, metrics.elidedText(id, Qt::ElideMiddle, nameRect.width()));
+    const QRect nameRect(
+        rowRect.left(), rowRect.top(), m_layout.names.width() - kMargin, rowRect.height());
+    painter.drawText(nameRect, Qt::AlignVCenter | Qt::AlignLeft,
+        metrics.elidedText(id, Qt::ElideMiddle, nameRect.width()));
 
-    const QRect band(m_layout.plot.left(), rowRect.top() + 2, m_layout.plot.width(), rowRect.height() - 4);
+    const QRect band(
+        m_layout.plot.left(), rowRect.top() + 2, m_layout.plot.width(), rowRect.height() - 4);
     const qint64 span = std::max<qint64>(toMs - fromMs, 1);
     const auto xFor = [&](qint64 ms) {
-        return band.left() + static_cast<int>(std::lround(double(ms - fromMs) * band.width() / double(span)));
+        return band.left()
+            + static_cast<int>(std::lround(double(ms - fromMs) * band.width() / double(span)));
     };
     const int stripe = std::max(band.height() / 4, 3);
     const QList<StateTimeline::Segment> segments = m_timeline->segments(id, fromMs, toMs);
     for (const StateTimeline::Segment &segment : segments) {
         const int x0 = xFor(segment.startMs);
         // A short problem still gets a pixel: an operator looks for those.
-        const int x1 = std::max(xFor(segment.endMs), segment.state == StateTimeline::State::Online ? x0 : x0 + 1);
+        const int x1 = std::max(
+            xFor(segment.endMs), segment.state == StateTimeline::State::Online ? x0 : x0 + 1);
         if (x1 <= x0)
             continue;
         const QRect piece(x0, band.top(), x1 - x0, band.height());
         fillState(painter, piece, segment.state);
         if (segment.alertSeverity)
-            painter.fillRect(QRect(x0, band.top(), x1 - x0, stripe), toneColor(toneFor(*segment.alertSeverity), palette()));
+            painter.fillRect(QRect(x0, band.top(), x1 - x0, stripe),
+                toneColor(toneFor(*segment.alertSeverity), palette()));
     }
 }
 
@@ -446,12 +471,14 @@ void TimelinePanel::paintAxis(QPainter &painter, qint64 fromMs, qint64 toMs) con
         if (local.time() == QTime(0, 0))
             text = QLocale().toString(local.date(), QStringLiteral("d MMM"));
         else
-            text = local.toString(step < kMinuteMs ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
+            text = local.toString(
+                step < kMinuteMs ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
         const int w = metrics.horizontalAdvance(text);
         if (x - w / 2 < axis.left() - m_layout.names.width() / 2 || x + w / 2 > width())
             continue;
         painter.setPen(palette().color(QPalette::Text));
-        painter.drawText(QRect(x - w / 2 - 1, axis.top() + 5, w + 2, metrics.height()), Qt::AlignCenter, text);
+        painter.drawText(
+            QRect(x - w / 2 - 1, axis.top() + 5, w + 2, metrics.height()), Qt::AlignCenter, text);
     }
 }
 
@@ -472,8 +499,9 @@ QString TimelinePanel::toolTipAt(const QPoint &pos, QRect *area) const
     if (row < 0)
         return QString();
     const QString &id = m_rows.at(row);
-    const QRect rowRect(m_layout.names.left(), m_layout.plot.top() + (row - m_scroll->value()) * m_layout.rowHeight,
-                        m_layout.plot.right() - m_layout.names.left() + 1, m_layout.rowHeight);
+    const QRect rowRect(m_layout.names.left(),
+        m_layout.plot.top() + (row - m_scroll->value()) * m_layout.rowHeight,
+        m_layout.plot.right() - m_layout.names.left() + 1, m_layout.rowHeight);
     if (pos.x() < m_layout.plot.left()) {
         *area = QRect(rowRect.left(), rowRect.top(), m_layout.names.width(), rowRect.height());
         return tr("%1: click to open the device").arg(id);
@@ -486,13 +514,17 @@ QString TimelinePanel::toolTipAt(const QPoint &pos, QRect *area) const
     }
     // The whole interval, not the part on screen or between alert changes:
     // ask for everything the timeline keeps.
-    const QList<StateTimeline::Segment> segments = m_timeline->segments(id, now - StateTimeline::kKeepMs, now);
+    const QList<StateTimeline::Segment> segments
+        = m_timeline->segments(id, now - StateTimeline::kKeepMs, now);
     const auto hit = std::find_if(segments.cbegin(), segments.cend(),
-                                  [t](const StateTimeline::Segment &s) { return s.startMs <= t && t < s.endMs; });
+        [t](const StateTimeline::Segment &s) { return s.startMs <= t && t < s.endMs; });
     if (hit == segments.cend())
         return QString();
-    const auto sameState = [&](const StateTimeline::Segment &s) { return s.state == hit->state && s.source == hit->source; };
-    const auto sameAlert = [&](const StateTimeline::Segment &s) { return s.alertSeverity == hit->alertSeverity; };
+    const auto sameState = [&](const StateTimeline::Segment &s) {
+        return s.state == hit->state && s.source == hit->source;
+    };
+    const auto sameAlert
+        = [&](const StateTimeline::Segment &s) { return s.alertSeverity == hit->alertSeverity; };
     const auto spanOf = [&](const auto &same) {
         auto first = hit;
         while (first != segments.cbegin() && same(*(first - 1)))
@@ -504,16 +536,19 @@ QString TimelinePanel::toolTipAt(const QPoint &pos, QRect *area) const
     };
     const auto interval = [&](std::pair<qint64, qint64> span) {
         const QString end = span.second >= now ? tr("now") : formatTime(span.second);
-        return tr("%1 – %2 (%3)").arg(formatTime(span.first), end, formatDuration(span.second - span.first));
+        return tr("%1 – %2 (%3)")
+            .arg(formatTime(span.first), end, formatDuration(span.second - span.first));
     };
 
     const auto stateSpan = spanOf(sameState);
-    QString text = id + QLatin1Char('\n') + stateWords(*hit) + QLatin1Char(' ') + interval(stateSpan);
+    QString text
+        = id + QLatin1Char('\n') + stateWords(*hit) + QLatin1Char(' ') + interval(stateSpan);
     int x0 = xForMs(stateSpan.first);
     int x1 = xForMs(stateSpan.second);
     if (hit->alertSeverity) {
         const auto alertSpan = spanOf(sameAlert);
-        text += QLatin1Char('\n') + tr("%1 alert firing %2").arg(severityWord(*hit->alertSeverity), interval(alertSpan));
+        text += QLatin1Char('\n')
+            + tr("%1 alert firing %2").arg(severityWord(*hit->alertSeverity), interval(alertSpan));
         x0 = std::max(x0, xForMs(alertSpan.first));
         x1 = std::min(x1, xForMs(alertSpan.second));
     } else {
@@ -526,7 +561,7 @@ QString TimelinePanel::toolTipAt(const QPoint &pos, QRect *area) const
         }
     }
     *area = QRect(QPoint(std::max(x0, m_layout.plot.left()), rowRect.top()),
-                  QPoint(std::min(x1, m_layout.plot.right()), rowRect.bottom()));
+        QPoint(std::min(x1, m_layout.plot.right()), rowRect.bottom()));
     return text;
 }
 
@@ -534,7 +569,7 @@ void TimelinePanel::mouseMoveEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
     const bool overTime = pos.x() >= m_layout.plot.left() && pos.x() <= m_layout.plot.right()
-            && pos.y() >= m_layout.plot.top() && pos.y() <= m_layout.axis.bottom();
+        && pos.y() >= m_layout.plot.top() && pos.y() <= m_layout.axis.bottom();
     if (overTime) {
         m_time->setCrosshair(msForX(pos.x()));
         m_ownsCrosshair = true;

@@ -31,7 +31,8 @@ class TimelinePanel : public QWidget
 
 public:
     // None owned; all must outlive the panel.
-    TimelinePanel(StateTimeline *timeline, DeviceListModel *devices, WorkspaceTime *time, QWidget *parent = nullptr);
+    TimelinePanel(StateTimeline *timeline, DeviceListModel *devices, WorkspaceTime *time,
+        QWidget *parent = nullptr);
     ~TimelinePanel() override;
 
     // Device names or * globs (API.md "Workspace layouts"); empty = all devices.
@@ -84,7 +85,8 @@ private:
     QString toolTipAt(const QPoint &pos, QRect *area) const;
     QString formatTime(qint64 ms) const;
     void paintLegend(QPainter &painter) const;
-    void paintRow(QPainter &painter, int row, const QRect &rowRect, qint64 fromMs, qint64 toMs) const;
+    void paintRow(
+        QPainter &painter, int row, const QRect &rowRect, qint64 fromMs, qint64 toMs) const;
     void paintAxis(QPainter &painter, qint64 fromMs, qint64 toMs) const;
     void fillState(QPainter &painter, const QRect &rect, StateTimeline::State state) const;
 

@@ -56,7 +56,8 @@ QPalette lightPalette()
 
 int distance(QColor a, QColor b)
 {
-    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue());
+    return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green())
+        + std::abs(a.blue() - b.blue());
 }
 
 QString clockTime(qint64 ms)
@@ -94,8 +95,8 @@ void tst_TimelinePanel::init()
 {
     const Clock clock = [] { return kNowMs; };
     m_devices = std::make_unique<DeviceListModel>(clock);
-    m_devices->setDevices({device(kJetson1, QStringLiteral("north")), device(kJetson2, QStringLiteral("north")),
-                           device(kOrin, QStringLiteral("south"))});
+    m_devices->setDevices({ device(kJetson1, QStringLiteral("north")),
+        device(kJetson2, QStringLiteral("north")), device(kOrin, QStringLiteral("south")) });
     m_timeline = std::make_unique<StateTimeline>(clock);
     m_time = std::make_unique<WorkspaceTime>(clock);
     m_time->setLiveWindow(10 * kMinute);
@@ -139,10 +140,13 @@ void tst_TimelinePanel::rowsFollowThePatterns_data()
 {
     QTest::addColumn<QStringList>("patterns");
     QTest::addColumn<QStringList>("rows");
-    QTest::newRow("no pattern: every device, in the list's order") << QStringList() << QStringList{kJetson1, kJetson2, kOrin};
-    QTest::newRow("a glob") << QStringList{QStringLiteral("jetson-*")} << QStringList{kJetson1, kJetson2};
-    QTest::newRow("a name and a glob") << QStringList{kOrin, QStringLiteral("*-02")} << QStringList{kJetson2, kOrin};
-    QTest::newRow("nothing matches") << QStringList{QStringLiteral("nano-*")} << QStringList();
+    QTest::newRow("no pattern: every device, in the list's order")
+        << QStringList() << QStringList { kJetson1, kJetson2, kOrin };
+    QTest::newRow("a glob") << QStringList { QStringLiteral("jetson-*") }
+                            << QStringList { kJetson1, kJetson2 };
+    QTest::newRow("a name and a glob")
+        << QStringList { kOrin, QStringLiteral("*-02") } << QStringList { kJetson2, kOrin };
+    QTest::newRow("nothing matches") << QStringList { QStringLiteral("nano-*") } << QStringList();
 }
 
 void tst_TimelinePanel::rowsFollowThePatterns()
@@ -152,7 +156,7 @@ void tst_TimelinePanel::rowsFollowThePatterns()
     m_panel->setDevicePatterns(patterns);
     QCOMPARE(m_panel->devicePatterns(), patterns);
     QCOMPARE(m_panel->shownDevices(), rows);
-    for (const QString &id : {kJetson1, kJetson2, kOrin})
+    for (const QString &id : { kJetson1, kJetson2, kOrin })
         QCOMPARE(m_panel->bandRect(id).isValid(), rows.contains(id));
 
     // A device that appears later gets its row when it matches.
@@ -161,7 +165,7 @@ void tst_TimelinePanel::rowsFollowThePatterns()
     status.status = DeviceStatusEvent::Status::Online;
     m_devices->applyStatus(status, QStringLiteral("north"));
     QCOMPARE(m_panel->shownDevices().contains(status.deviceId),
-             patterns.isEmpty() || patterns.contains(QStringLiteral("jetson-*")));
+        patterns.isEmpty() || patterns.contains(QStringLiteral("jetson-*")));
 }
 
 void tst_TimelinePanel::bandsShowTheStates_data()
@@ -178,31 +182,35 @@ void tst_TimelinePanel::bandsShowTheStates()
     const QImage image = m_panel->grab().toImage();
     // Compared by name (#rrggbb): the palette's colours and the blended ones
     // differ in colour spec, not in what is drawn.
-    const auto colourAt = [&](const QString &id, qint64 ms) { return image.pixelColor(pointAt(id, ms)).name(); };
+    const auto colourAt
+        = [&](const QString &id, qint64 ms) { return image.pixelColor(pointAt(id, ms)).name(); };
     const QColor online = TimelinePanel::stateColor(State::Online, palette);
     const QColor offline = TimelinePanel::stateColor(State::Offline, palette);
     const QColor stale = TimelinePanel::stateColor(State::Stale, palette);
     // The states are told apart by colour, and from the background.
     const QColor base = palette.color(QPalette::Base);
-    for (const QColor &a : {online, offline, stale}) {
+    for (const QColor &a : { online, offline, stale }) {
         QVERIFY(distance(a, base) > 60);
-        for (const QColor &b : {online, offline, stale})
+        for (const QColor &b : { online, offline, stale })
             QVERIFY(a == b || distance(a, b) > 60);
     }
 
     QCOMPARE(colourAt(kJetson1, kNowMs - 8 * kMinute), online.name());
     QCOMPARE(colourAt(kJetson1, kNowMs - 4 * kMinute - kMinute / 2), offline.name());
-    QCOMPARE(colourAt(kJetson1, kNowMs - 90 * 1000), online.name()); // under the alert stripe's band: still the state
+    QCOMPARE(colourAt(kJetson1, kNowMs - 90 * 1000),
+        online.name()); // under the alert stripe's band: still the state
     QCOMPARE(colourAt(kJetson2, kNowMs - 2 * kMinute), stale.name());
     // Before jetson-02 was seen: not a state colour.
-    for (const QColor &c : {online, offline, stale})
+    for (const QColor &c : { online, offline, stale })
         QVERIFY(distance(QColor(colourAt(kJetson2, kNowMs - 8 * kMinute)), c) > 30);
 
     // The alert's stripe along the top of the band, only while it fired.
     const QRect band = m_panel->bandRect(kJetson1);
     const QColor critical = toneColor(Tone::Critical, palette);
-    QCOMPARE(image.pixelColor(m_panel->xForMs(kNowMs - 90 * 1000), band.top() + 1).name(), critical.name());
-    QCOMPARE(image.pixelColor(m_panel->xForMs(kNowMs - 30 * 1000), band.top() + 1).name(), online.name());
+    QCOMPARE(image.pixelColor(m_panel->xForMs(kNowMs - 90 * 1000), band.top() + 1).name(),
+        critical.name());
+    QCOMPARE(image.pixelColor(m_panel->xForMs(kNowMs - 30 * 1000), band.top() + 1).name(),
+        online.name());
 }
 
 void tst_TimelinePanel::hoverSetsTheSharedCrosshair()
@@ -214,9 +222,10 @@ void tst_TimelinePanel::hoverSetsTheSharedCrosshair()
     // Within a pixel of the time under the mouse.
     const qint64 msPerPixel = 10 * kMinute / m_panel->bandRect(kJetson2).width() + 1;
     QVERIFY2(std::abs(m_time->crosshairMs() - target) <= msPerPixel,
-             qPrintable(QStringLiteral("%1 ms off").arg(m_time->crosshairMs() - target)));
+        qPrintable(QStringLiteral("%1 ms off").arg(m_time->crosshairMs() - target)));
     // Over the names there is no time: the crosshair goes.
-    QTest::mouseMove(m_panel.get(), QPoint(m_panel->bandRect(kJetson2).left() - 20, pointAt(kJetson2, target).y()));
+    QTest::mouseMove(m_panel.get(),
+        QPoint(m_panel->bandRect(kJetson2).left() - 20, pointAt(kJetson2, target).y()));
     QTRY_COMPARE_WITH_TIMEOUT(m_time->crosshairMs(), qint64(0), kUiTimeoutMs);
     QVERIFY(crosshair.size() >= 2);
     // A crosshair set elsewhere is drawn here: a line in the text colour.
@@ -234,11 +243,12 @@ void tst_TimelinePanel::clickActivatesTheDevice()
     QCOMPARE(activated.at(0).at(0).toString(), kJetson2);
     // On the name too.
     QTest::mouseClick(m_panel.get(), Qt::LeftButton, {},
-                      QPoint(m_panel->bandRect(kOrin).left() - 20, pointAt(kOrin, kNowMs).y()));
+        QPoint(m_panel->bandRect(kOrin).left() - 20, pointAt(kOrin, kNowMs).y()));
     QCOMPARE(activated.size(), 2);
     QCOMPARE(activated.at(1).at(0).toString(), kOrin);
     // Below the rows: nothing.
-    QTest::mouseClick(m_panel.get(), Qt::LeftButton, {}, QPoint(m_panel->width() / 2, m_panel->height() - 2));
+    QTest::mouseClick(
+        m_panel.get(), Qt::LeftButton, {}, QPoint(m_panel->width() / 2, m_panel->height() - 2));
     QCOMPARE(activated.size(), 2);
 }
 
@@ -250,8 +260,10 @@ void tst_TimelinePanel::tooltipNamesStateAndInterval()
     QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), kUiTimeoutMs);
     const QString text = QToolTip::text();
     QVERIFY2(text.contains(kJetson1), qPrintable(text));
-    const QString expected = QStringLiteral("%1 %2 – %3").arg(StateTimeline::stateName(State::Offline),
-                                                               clockTime(kNowMs - 6 * kMinute), clockTime(kNowMs - 3 * kMinute));
+    const QString expected
+        = QStringLiteral("%1 %2 – %3")
+              .arg(StateTimeline::stateName(State::Offline), clockTime(kNowMs - 6 * kMinute),
+                  clockTime(kNowMs - 3 * kMinute));
     QVERIFY2(text.contains(expected), qPrintable(text + QStringLiteral(" lacks ") + expected));
 
     // Under the alert: the alert and its interval too; the state's interval
@@ -261,10 +273,13 @@ void tst_TimelinePanel::tooltipNamesStateAndInterval()
     QCoreApplication::sendEvent(m_panel.get(), &alertHelp);
     QTRY_VERIFY_WITH_TIMEOUT(QToolTip::text().contains(QStringLiteral("critical")), kUiTimeoutMs);
     const QString alertText = QToolTip::text();
-    QVERIFY2(alertText.contains(QStringLiteral("%1 – %2").arg(clockTime(kNowMs - 2 * kMinute), clockTime(kNowMs - kMinute))),
-             qPrintable(alertText));
-    QVERIFY2(alertText.contains(QStringLiteral("%1 %2 – ").arg(StateTimeline::stateName(State::Online), clockTime(kNowMs - 3 * kMinute))),
-             qPrintable(alertText));
+    QVERIFY2(alertText.contains(QStringLiteral("%1 – %2").arg(
+                 clockTime(kNowMs - 2 * kMinute), clockTime(kNowMs - kMinute))),
+        qPrintable(alertText));
+    QVERIFY2(alertText.contains(QStringLiteral("%1 %2 – ")
+                                    .arg(StateTimeline::stateName(State::Online),
+                                        clockTime(kNowMs - 3 * kMinute))),
+        qPrintable(alertText));
 }
 
 QTEST_MAIN(tst_TimelinePanel)

@@ -28,34 +28,47 @@ QString absoluteTime(qint64 ms)
 
 } // namespace
 
-FleetTableModel::FleetTableModel(DeviceListModel *devices, LatestValuesModel *values, QObject *parent)
+FleetTableModel::FleetTableModel(
+    DeviceListModel *devices, LatestValuesModel *values, QObject *parent)
     : QAbstractTableModel(parent)
     , m_devices(devices)
     , m_values(values)
 {
     // Structural changes the tree never makes today (it only appends or
     // resets) still keep the table right: they reset it.
-    connect(m_devices, &QAbstractItemModel::modelAboutToBeReset, this, &FleetTableModel::beginSourceReset);
+    connect(m_devices, &QAbstractItemModel::modelAboutToBeReset, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_devices, &QAbstractItemModel::modelReset, this, &FleetTableModel::endSourceReset);
-    connect(m_devices, &QAbstractItemModel::rowsAboutToBeRemoved, this, &FleetTableModel::beginSourceReset);
+    connect(m_devices, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_devices, &QAbstractItemModel::rowsRemoved, this, &FleetTableModel::endSourceReset);
-    connect(m_devices, &QAbstractItemModel::rowsAboutToBeMoved, this, &FleetTableModel::beginSourceReset);
+    connect(m_devices, &QAbstractItemModel::rowsAboutToBeMoved, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_devices, &QAbstractItemModel::rowsMoved, this, &FleetTableModel::endSourceReset);
-    connect(m_devices, &QAbstractItemModel::layoutAboutToBeChanged, this, &FleetTableModel::beginSourceReset);
+    connect(m_devices, &QAbstractItemModel::layoutAboutToBeChanged, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_devices, &QAbstractItemModel::layoutChanged, this, &FleetTableModel::endSourceReset);
-    connect(m_devices, &QAbstractItemModel::rowsInserted, this, &FleetTableModel::handleDevicesInserted);
-    connect(m_devices, &QAbstractItemModel::dataChanged, this, &FleetTableModel::handleDevicesChanged);
+    connect(m_devices, &QAbstractItemModel::rowsInserted, this,
+        &FleetTableModel::handleDevicesInserted);
+    connect(
+        m_devices, &QAbstractItemModel::dataChanged, this, &FleetTableModel::handleDevicesChanged);
 
-    connect(m_values, &QAbstractItemModel::modelAboutToBeReset, this, &FleetTableModel::beginSourceReset);
+    connect(m_values, &QAbstractItemModel::modelAboutToBeReset, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_values, &QAbstractItemModel::modelReset, this, &FleetTableModel::endSourceReset);
-    connect(m_values, &QAbstractItemModel::rowsAboutToBeRemoved, this, &FleetTableModel::beginSourceReset);
+    connect(m_values, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_values, &QAbstractItemModel::rowsRemoved, this, &FleetTableModel::endSourceReset);
-    connect(m_values, &QAbstractItemModel::rowsAboutToBeMoved, this, &FleetTableModel::beginSourceReset);
+    connect(m_values, &QAbstractItemModel::rowsAboutToBeMoved, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_values, &QAbstractItemModel::rowsMoved, this, &FleetTableModel::endSourceReset);
-    connect(m_values, &QAbstractItemModel::layoutAboutToBeChanged, this, &FleetTableModel::beginSourceReset);
+    connect(m_values, &QAbstractItemModel::layoutAboutToBeChanged, this,
+        &FleetTableModel::beginSourceReset);
     connect(m_values, &QAbstractItemModel::layoutChanged, this, &FleetTableModel::endSourceReset);
-    connect(m_values, &QAbstractItemModel::rowsInserted, this, &FleetTableModel::handleValuesInserted);
-    connect(m_values, &QAbstractItemModel::dataChanged, this, &FleetTableModel::handleValuesChanged);
+    connect(
+        m_values, &QAbstractItemModel::rowsInserted, this, &FleetTableModel::handleValuesInserted);
+    connect(
+        m_values, &QAbstractItemModel::dataChanged, this, &FleetTableModel::handleValuesChanged);
 
     rebuild();
 }
@@ -141,7 +154,8 @@ void FleetTableModel::rebuild()
         const QModelIndex site = m_devices->index(s, 0);
         for (int d = 0; d < m_devices->rowCount(site); ++d) {
             const QModelIndex device = m_devices->index(d, 0, site);
-            if (matchesAnyNamePattern(m_devicePatterns, device.data(DeviceListModel::DeviceIdRole).toString()))
+            if (matchesAnyNamePattern(
+                    m_devicePatterns, device.data(DeviceListModel::DeviceIdRole).toString()))
                 m_rows.append(rowFor(device));
         }
     }
@@ -221,7 +235,8 @@ void FleetTableModel::insertDevice(const QModelIndex &deviceIndex)
         for (int s = 0; s < m_devices->rowCount(); ++s) {
             const QModelIndex site = m_devices->index(s, 0);
             for (int d = 0; d < m_devices->rowCount(site); ++d) {
-                const QString other = m_devices->index(d, 0, site).data(DeviceListModel::DeviceIdRole).toString();
+                const QString other
+                    = m_devices->index(d, 0, site).data(DeviceListModel::DeviceIdRole).toString();
                 if (other == id)
                     return position;
                 if (m_rowOf.contains(other))
@@ -274,7 +289,8 @@ void FleetTableModel::handleDevicesInserted(const QModelIndex &parent, int first
     }
 }
 
-void FleetTableModel::handleDevicesChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+void FleetTableModel::handleDevicesChanged(
+    const QModelIndex &topLeft, const QModelIndex &bottomRight)
 {
     if (m_resetting || !isDeviceIndex(topLeft))
         return;
@@ -295,7 +311,7 @@ void FleetTableModel::handleDevicesChanged(const QModelIndex &topLeft, const QMo
         cached.lastSeenMs = lastSeen;
         if (stateMoved || lastSeenMoved)
             Q_EMIT dataChanged(index(row, stateMoved ? StateColumn : LastSeenColumn),
-                               index(row, lastSeenMoved ? LastSeenColumn : StateColumn));
+                index(row, lastSeenMoved ? LastSeenColumn : StateColumn));
     }
 }
 
@@ -320,14 +336,16 @@ void FleetTableModel::handleValuesInserted(const QModelIndex &parent, int first,
         addFields(newFields);
 }
 
-void FleetTableModel::handleValuesChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+void FleetTableModel::handleValuesChanged(
+    const QModelIndex &topLeft, const QModelIndex &bottomRight)
 {
     if (m_resetting)
         return;
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
         const QModelIndex value = m_values->index(r);
         const int row = m_rowOf.value(value.data(LatestValuesModel::DeviceIdRole).toString(), -1);
-        const int column = row < 0 ? -1 : columnOfField(value.data(LatestValuesModel::FieldRole).toString());
+        const int column
+            = row < 0 ? -1 : columnOfField(value.data(LatestValuesModel::FieldRole).toString());
         if (column >= 0)
             Q_EMIT dataChanged(index(row, column), index(row, column));
     }
@@ -376,16 +394,19 @@ QVariant FleetTableModel::data(const QModelIndex &index, int role) const
             return row.source.data(DeviceListModel::SiteIdRole);
         return QVariant();
     case StateColumn: {
-        const QModelIndex state = row.source.sibling(row.source.row(), DeviceListModel::StateColumn);
+        const QModelIndex state
+            = row.source.sibling(row.source.row(), DeviceListModel::StateColumn);
         if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
             return state.data(role);
         if (role == SortRole)
-            return stateSeverity(static_cast<State>(state.data(DeviceListModel::StateRole).toInt()));
+            return stateSeverity(
+                static_cast<State>(state.data(DeviceListModel::StateRole).toInt()));
         return QVariant();
     }
     case LastSeenColumn: {
         // Text and time both read from the tree, which knows its clock.
-        const QModelIndex lastSeen = row.source.sibling(row.source.row(), DeviceListModel::LastSeenColumn);
+        const QModelIndex lastSeen
+            = row.source.sibling(row.source.row(), DeviceListModel::LastSeenColumn);
         const qint64 ms = lastSeen.data(DeviceListModel::LastSeenRole).toLongLong();
         switch (role) {
         case Qt::DisplayRole:
@@ -422,8 +443,8 @@ QVariant FleetTableModel::fieldData(const Row &row, const QString &field, int ro
         return value.data(LatestValuesModel::ValueRole).toDouble();
     case Qt::ToolTipRole:
         return tr("%1 of %2 at %3")
-                .arg(fieldLabel(field), row.deviceId,
-                     absoluteTime(value.data(LatestValuesModel::TimestampRole).toLongLong()));
+            .arg(fieldLabel(field), row.deviceId,
+                absoluteTime(value.data(LatestValuesModel::TimestampRole).toLongLong()));
     default:
         return QVariant();
     }
@@ -440,6 +461,10 @@ QVariant FleetTableModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
         return QVariant();
+    // Titles sit over their cells: names on the left, numbers on the right.
+    if (role == Qt::TextAlignmentRole)
+        return QVariant(
+            (section >= LastSeenColumn ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
     if (section >= FirstFieldColumn) {
         const QString &field = m_fields.at(section - FirstFieldColumn);
         switch (role) {

@@ -23,8 +23,9 @@ class LatestValuesModel;
 //
 // A view: it builds its own FleetTableModel over the shared device list and
 // latest values, owns nothing of theirs and never talks to the network.
-// While shown it ticks the model's refresh() once a second so ages and stale
-// states stay true.
+// While shown it ticks once a second: the model's refresh() keeps ages and
+// stale states true, and rows take their new place in the sort order and
+// the filter (cells themselves update at once).
 class FleetPanel : public QWidget
 {
     Q_OBJECT

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace Sightline {
 
@@ -433,6 +434,7 @@ void StatPanel::showEvent(QShowEvent *event)
     QAbstractScrollArea::showEvent(event);
     m_frameTimer->start();
     // Hidden (a tab behind another dock) nothing was drawn: catch up.
+    refreshAlerts();
     syncCards();
     markAll();
 }
@@ -606,27 +608,20 @@ void StatPanel::paintCard(QPainter &painter, Card &card)
     painter.setRenderHint(QPainter::Antialiasing);
     const QColor line = pal.color(QPalette::Highlight);
     QColor area = line;
-    area.setAlphaF(isDarkPalette(pal) ? 0.25f : 0.16f);
-    const qreal bottom = plot.height();
+    area.setAlphaF(isDarkPalette(pal) ? 0.28f : 0.18f);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(area);
+    for (const QPolygonF &polygon : std::as_const(card.areas))
+        painter.drawPolygon(polygon);
+    // One pixel wide: the raster engine's fast path for lines (a wider pen
+    // goes through the stroker, ten times the cost for a busy day of data).
+    painter.setPen(QPen(line, 1));
+    painter.setBrush(line);
     for (const QPolygonF &run : std::as_const(card.runs)) {
-        if (run.size() < 2)
-            continue;
-        QPolygonF filled = run;
-        filled << QPointF(run.constLast().x(), bottom) << QPointF(run.constFirst().x(), bottom);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(area);
-        painter.drawPolygon(filled);
-    }
-    // Two pixels: a flat line is solid on at least one row, not smeared over two.
-    painter.setPen(QPen(line, 2, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-    for (const QPolygonF &run : std::as_const(card.runs)) {
-        if (run.size() == 1) { // a lone point between gaps
-            painter.setBrush(line);
-            painter.drawEllipse(run.constFirst(), 2, 2);
-            painter.setBrush(Qt::NoBrush);
-        } else {
+        if (run.size() == 1)
+            painter.drawEllipse(run.constFirst(), 2, 2); // a lone point between gaps
+        else
             painter.drawPolyline(run);
-        }
     }
     for (qsizetype i = 0; i < card.thresholdYs.size() && i < thresholds.size(); ++i) {
         painter.setPen(QPen(toneColor(toneFor(thresholds.at(i).severity), pal), 1, Qt::DashLine));
@@ -639,8 +634,9 @@ void StatPanel::paintCard(QPainter &painter, Card &card)
 // Decimates the samples of the workspace's range to the plot's pixel
 // columns: per column the first, lowest, highest and last value (at most
 // four points, whatever the number of samples), so a sparkline costs one
-// polyline per stretch of data however long the range. Redone only when
-// points arrived, the thresholds changed, or the range moved a pixel.
+// polyline and one simple polygon per stretch of data however long the
+// range. Redone only when points arrived, the thresholds changed, or the
+// range moved by a pixel.
 void StatPanel::prepareSparkline(Card &card, QSize plotSize, const QList<Threshold> &thresholds)
 {
     const qint64 fromMs = m_time->fromMs();
@@ -654,6 +650,7 @@ void StatPanel::prepareSparkline(Card &card, QSize plotSize, const QList<Thresho
     card.preparedSpanMs = spanMs;
     card.preparedFromMs = fromMs;
     card.runs.clear();
+    card.areas.clear();
     card.thresholdYs.clear();
 
     const QList<Sample> samples
@@ -698,27 +695,38 @@ void StatPanel::prepareSparkline(Card &card, QSize plotSize, const QList<Thresho
         lo -= pad;
         hi += pad;
     }
-    // Half the pen inside the plot at both ends.
+    // Points sit on pixel centres, so a flat stretch is one crisp row.
     const double top = 2;
     const double usable = plotSize.height() - 4.0;
-    const auto yOf = [&](double v) { return top + (hi - v) / (hi - lo) * usable; };
+    const auto yOf
+        = [&](double v) { return std::floor(top + (hi - v) / (hi - lo) * usable) + 0.5; };
+    const double bottom = plotSize.height();
 
     const qint64 gapMs = m_store->gapThresholdMs(card.deviceId);
     QPolygonF run;
+    QPolygonF area; // under the highest value of each column: a simple polygon, cheap to fill
     qint64 previousMs = 0;
     const auto add = [&run](QPointF point) {
         if (run.isEmpty() || run.constLast() != point)
             run.append(point);
     };
+    const auto endRun = [&] {
+        if (run.size() > 1) {
+            area << QPointF(area.constLast().x(), bottom) << QPointF(area.constFirst().x(), bottom);
+            card.areas.append(area);
+        }
+        card.runs.append(run);
+        run.clear();
+        area.clear();
+    };
     for (int x = 0; x < width; ++x) {
         const Column &column = columns[static_cast<std::size_t>(x)];
         if (!column.used)
             continue;
-        if (!run.isEmpty() && gapMs > 0 && column.firstMs - previousMs > gapMs) {
-            card.runs.append(run);
-            run.clear();
-        }
+        if (!run.isEmpty() && gapMs > 0 && column.firstMs - previousMs > gapMs)
+            endRun();
         const qreal px = x + 0.5;
+        area.append(QPointF(px, yOf(column.max)));
         add(QPointF(px, yOf(column.first)));
         add(QPointF(px, yOf(column.minFirst ? column.min : column.max)));
         add(QPointF(px, yOf(column.minFirst ? column.max : column.min)));
@@ -726,10 +734,9 @@ void StatPanel::prepareSparkline(Card &card, QSize plotSize, const QList<Thresho
         previousMs = column.lastMs;
     }
     if (!run.isEmpty())
-        card.runs.append(run);
-    // On a pixel row's centre, so the one-pixel dashes stay crisp.
+        endRun();
     for (const Threshold &threshold : thresholds)
-        card.thresholdYs.append(std::floor(yOf(threshold.value)) + 0.5);
+        card.thresholdYs.append(yOf(threshold.value));
 }
 
 StatPanel::Value StatPanel::latestValue(const Card &card) const

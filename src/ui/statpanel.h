@@ -107,8 +107,10 @@ private:
         // 0 when the card shows no value.
         qint64 oldAtMs = 0;
         // The sparkline as last decimated (prepareSparkline()), in plot pixels:
-        // one polyline per stretch without a gap, and the y of each threshold.
+        // one polyline per stretch without a gap, the area under it, and the
+        // y of each threshold.
         QList<QPolygonF> runs;
+        QList<QPolygonF> areas; // the filled area under each run of two points or more
         QList<double> thresholdYs;
         qint64 preparedFromMs = 0;
         qint64 preparedSpanMs = 0;

@@ -11,6 +11,7 @@
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
 #include "ui/livechartwidget.h"
+#include "ui/logindialog.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -80,7 +81,9 @@ int main(int argc, char *argv[])
 
     Sightline::DashboardOptions options;
     options.server = server.isValid() ? server : QUrl(window.serverUrl());
-    options.username = commandLine.username();
+    // No --user: the one "remember me" kept, so its stored sign-in is tried.
+    options.username = commandLine.username().isEmpty() ? Sightline::LoginDialog::rememberedUsername(settings)
+                                                        : commandLine.username();
     options.password = qEnvironmentVariable("SIGHTLINE_PASSWORD");
     options.devices = commandLine.devices();
     Sightline::DashboardController controller(&window, models, options);

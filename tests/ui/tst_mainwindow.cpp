@@ -175,7 +175,7 @@ void tst_MainWindow::criticalAlertNotifies()
     f.alerts.applyAlert(a);
     QCOMPARE(notified.size(), 1);
     QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Critical alert on jetson-07"));
-    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("GPU temperature above 85 °C (GPU temp is 91°C)"));
+    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("GPU temperature above 85 °C (GPU temp is 91.0°C)"));
     a.severity = Severity::Warning;
     a.ruleId = QStringLiteral("warm");
     f.alerts.applyAlert(a);

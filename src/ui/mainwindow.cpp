@@ -212,14 +212,23 @@ void MainWindow::setConnectionStatus(const ConnectionStatus &status)
         m_status.eventsPerSecond = m_statistics.eventsPerSecond();
     m_banner->setStatus(m_status);
     m_models.devices->setStreamLive(status.state == ConnectionStatus::State::Live);
+    updateStatistics(); // the latency field follows the state at once
 }
 
 void MainWindow::setServerInfo(const QString &serverUrl, const QString &user)
 {
+    if (user != m_user || serverUrl != m_serverUrl) {
+        // Signed out or someone else: the old session's figures are not
+        // this one's (issue 14).
+        m_statistics.reset();
+        m_lastLatencySampleTs = 0;
+        m_liveEventPending = false;
+    }
     m_serverUrl = serverUrl;
     m_user = user;
     m_statusFields->setServer(serverUrl);
     m_statusFields->setUser(user);
+    updateStatistics();
 }
 
 void MainWindow::noteEventReceived()
@@ -239,8 +248,11 @@ void MainWindow::updateStatistics()
 {
     m_statusFields->setEventsPerSecond(m_statistics.eventsPerSecond());
     m_statusFields->setLastEventAge(m_statistics.lastEventAgeMs());
-    m_statusFields->setLatency(m_statistics.latencyMs());
-    if (m_status.state == ConnectionStatus::State::Live) {
+    // Latency is measured only while events flow: during an outage the
+    // last figure would claim a delay nobody measures (issue 14).
+    const bool live = m_status.state == ConnectionStatus::State::Live;
+    m_statusFields->setLatency(live ? m_statistics.latencyMs() : -1);
+    if (live) {
         m_status.eventsPerSecond = m_statistics.eventsPerSecond();
         m_banner->setStatus(m_status);
     }

@@ -474,7 +474,7 @@ void tst_LiveChartWidget::valueUnderCursor()
     const int x = view->widgetXOf(m_t0 + 50 * 500);
     QTest::mouseMove(view->viewport(), QPoint(x, int(m_chart->chart()->plotArea().center().y())));
     QTRY_VERIFY_WITH_TIMEOUT(!view->cursorReadout().isEmpty(), kFrameTimeoutMs);
-    QVERIFY2(view->cursorReadout().contains(QStringLiteral("d1  90°C")), qPrintable(view->cursorReadout()));
+    QVERIFY2(view->cursorReadout().contains(QStringLiteral("d1  90.0°C")), qPrintable(view->cursorReadout()));
 }
 
 void tst_LiveChartWidget::defaultField_data()

@@ -44,7 +44,11 @@ public:
 Q_SIGNALS:
     void signInRequested(const Sightline::SignInRequest &request);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateErrorColor();
     void submit();
     void updateButton();
     void updateLockout();

@@ -9,6 +9,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
+#include "ui/displaypreferences.h"
 #include "ui/livechartwidget.h"
 #include "ui/mainwindow.h"
 
@@ -18,6 +19,7 @@
 #include <QSettings>
 #include <QTextStream>
 #include <QTimer>
+#include <QTranslator>
 
 int main(int argc, char *argv[])
 {
@@ -28,6 +30,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("sightline"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/resources/sightline.svg")));
+    // The strings of the system's language, when translations/ has them (built into :/i18n).
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("sightline"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -46,7 +52,9 @@ int main(int argc, char *argv[])
                                               QStringLiteral("FILE"));
     const QCommandLineOption afterOption(QStringLiteral("after"), QStringLiteral("Seconds to wait before --screenshot."),
                                          QStringLiteral("SECONDS"), QStringLiteral("0"));
-    parser.addOptions({serverOption, userOption, deviceOption, windowOption, screenshotOption, afterOption});
+    const QCommandLineOption themeOption(QStringLiteral("theme"), QStringLiteral("Theme: system, light or dark."),
+                                         QStringLiteral("THEME"));
+    parser.addOptions({serverOption, userOption, deviceOption, windowOption, screenshotOption, afterOption, themeOption});
     parser.process(app);
 
     QTextStream err(stderr);
@@ -65,6 +73,11 @@ int main(int argc, char *argv[])
         err << "sightline: --after must be a non-negative number of seconds\n";
         return 2;
     }
+    Sightline::ThemeChoice theme = Sightline::ThemeChoice::System;
+    if (parser.isSet(themeOption) && !Sightline::themeChoiceFromName(parser.value(themeOption), &theme)) {
+        err << "sightline: --theme must be system, light or dark\n";
+        return 2;
+    }
     QUrl server;
     if (parser.isSet(serverOption)) {
         server = QUrl(parser.value(serverOption));
@@ -80,9 +93,16 @@ int main(int argc, char *argv[])
     Sightline::AlertTableModel alerts;
     Sightline::LatestValuesModel latest;
     const Sightline::DashboardModels models{&series, &devices, &alerts, &latest};
-    Sightline::MainWindow window(models);
-
     QSettings settings;
+    Sightline::DisplayPreferences display;
+    display.load(settings);
+    if (parser.isSet(themeOption))
+        display.setTheme(theme);
+    Sightline::applyTheme(display.theme());
+    QObject::connect(&display, &Sightline::DisplayPreferences::themeChanged, &Sightline::applyTheme);
+    Sightline::MainWindow window(models);
+    window.setDisplayPreferences(&display);
+
     window.restoreSettings(settings);
     if (windowMinutes > 0)
         window.chart()->setWindowMinutes(windowMinutes);
@@ -110,7 +130,9 @@ int main(int argc, char *argv[])
         });
     }
     const int status = app.exec();
-    if (!parser.isSet(screenshotOption))
+    if (!parser.isSet(screenshotOption)) {
         window.saveSettings(settings);
+        display.save(settings);
+    }
     return status;
 }

@@ -1,17 +1,6 @@
 #include "linkstate.h"
 
-#include <QCoreApplication>
-
 namespace Sightline {
-
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Sightline::LinkState", text);
-}
-
-} // namespace
 
 ConnectionStatus LinkState::toConnectionStatus(const QDateTime &now) const
 {

@@ -1,7 +1,9 @@
 #include "ui/theme.h"
 
 #include <QApplication>
-#include <QStyle>
+#include <QProxyStyle>
+#include <QStyleFactory>
+#include <QStyleOption>
 #include <QToolTip>
 
 namespace Sightline {
@@ -9,6 +11,60 @@ namespace Sightline {
 namespace {
 
 const QString kFusion = QStringLiteral("Fusion");
+const QString kStyleName = QStringLiteral("SightlineFusion");
+
+// Fusion draws the edges of check boxes, radio buttons, line edits and
+// frames in window().color().darker(140) (QFusionStylePrivate::outline()
+// in Qt 6.4). On a dark base that edge vanishes (an unchecked
+// device in the device list showed no box at all), and on white a box's
+// edge is under the 3:1 WCAG asks of a control's boundary. This proxy hands
+// Fusion a window colour whose darkened shade is the edge we want: one grey
+// for boxes in both palettes, and a quieter one for frames on dark (light
+// frames are drawn as Fusion draws them).
+class ThemeStyle : public QProxyStyle
+{
+public:
+    ThemeStyle()
+        : QProxyStyle(QStyleFactory::create(kFusion))
+    {
+        setObjectName(kStyleName);
+    }
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+                       const QWidget *widget) const override
+    {
+        if (option) {
+            switch (element) {
+            case PE_IndicatorCheckBox:
+            case PE_IndicatorRadioButton:
+                if (const auto *button = qstyleoption_cast<const QStyleOptionButton *>(option)) {
+                    QStyleOptionButton copy(*button);
+                    copy.palette.setColor(QPalette::Window, windowForOutline(QColor(0x7a, 0x81, 0x8b)));
+                    QProxyStyle::drawPrimitive(element, &copy, painter, widget);
+                    return;
+                }
+                break;
+            case PE_Frame:
+            case PE_FrameLineEdit:
+                if (const auto *frame = qstyleoption_cast<const QStyleOptionFrame *>(option);
+                    frame && isDarkPalette(option->palette)) {
+                    QStyleOptionFrame copy(*frame);
+                    copy.palette.setColor(QPalette::Window, windowForOutline(QColor(0x55, 0x5a, 0x62)));
+                    QProxyStyle::drawPrimitive(element, &copy, painter, widget);
+                    return;
+                }
+                break;
+            default:
+                break;
+            }
+        }
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+    }
+
+private:
+    // The window colour that Fusion's darker(140) turns into outline.
+    static QColor windowForOutline(const QColor &outline) { return outline.lighter(140); }
+};
 
 // One palette from its colours. The restrained accent (Highlight, Link) is
 // the same blue in both, a shade lighter on dark; everything else is a
@@ -147,8 +203,8 @@ void applyTheme(ThemeChoice choice)
 {
     const bool dark = wantsDarkPalette(choice, platformPalette());
     // Setting the same style again would re-polish every widget for nothing.
-    if (QApplication::style()->name().compare(kFusion, Qt::CaseInsensitive) != 0)
-        QApplication::setStyle(kFusion);
+    if (QApplication::style()->objectName() != kStyleName)
+        QApplication::setStyle(new ThemeStyle); // the application owns it
     const QPalette palette = themePalette(dark);
     QApplication::setPalette(palette);
     // QToolTip copies the application palette once and keeps it.

@@ -22,9 +22,10 @@ bool wantsDarkPalette(ThemeChoice choice, const QPalette &platformPalette);
 // applyTheme() (once the application palette is set, Qt 6.4 cannot be
 // asked for the platform's again). Needs a QGuiApplication.
 QPalette platformPalette();
-// Sets the Fusion style and the chosen palette on the application (and on
-// tooltips, which keep a palette of their own). Widgets get a PaletteChange
-// and repaint. Needs a QApplication.
+// Sets the Fusion style (through a proxy that keeps the edges of boxes and
+// fields visible on dark palettes) and the chosen palette on the
+// application (and on tooltips, which keep a palette of their own).
+// Widgets get a PaletteChange and repaint. Needs a QApplication.
 void applyTheme(ThemeChoice choice);
 
 } // namespace Sightline

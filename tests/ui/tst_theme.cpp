@@ -9,7 +9,10 @@
 #include <QChart>
 #include <QImage>
 #include <QLabel>
+#include <QCheckBox>
+#include <QProxyStyle>
 #include <QStyle>
+#include <QStyleOptionButton>
 #include <QTest>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -72,6 +75,8 @@ private Q_SLOTS:
     void applyThemeSetsStyleAndPalette_data();
     void applyThemeSetsStyleAndPalette();
     void systemFollowsPlatformAtStart();
+    void checkBoxEdgeIsVisible_data();
+    void checkBoxEdgeIsVisible();
     void switchRepaintsWidgets();
     void switchRecoloursKeptDialog();
 };
@@ -193,7 +198,9 @@ void tst_Theme::applyThemeSetsStyleAndPalette()
     QFETCH(ThemeChoice, choice);
     QFETCH(bool, dark);
     applyTheme(choice);
-    QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+    const auto *style = qobject_cast<QProxyStyle *>(QApplication::style());
+    QVERIFY(style);
+    QCOMPARE(style->baseStyle()->name().toLower(), QStringLiteral("fusion"));
     const QPalette expected = themePalette(dark);
     for (QPalette::ColorRole role : {QPalette::Window, QPalette::WindowText, QPalette::Base, QPalette::Text,
                                      QPalette::Button, QPalette::Highlight, QPalette::PlaceholderText}) {
@@ -214,6 +221,37 @@ void tst_Theme::systemFollowsPlatformAtStart()
     applyTheme(ThemeChoice::System);
     QCOMPARE(isDarkPalette(QApplication::palette()), platformDark);
     QCOMPARE(QApplication::palette().color(QPalette::Window), themePalette(platformDark).color(QPalette::Window));
+}
+
+void tst_Theme::checkBoxEdgeIsVisible_data()
+{
+    QTest::addColumn<ThemeChoice>("choice");
+    QTest::newRow("light") << ThemeChoice::Light;
+    QTest::newRow("dark") << ThemeChoice::Dark;
+}
+
+// An unchecked box must show its edge (3:1 against the base it is filled
+// with, WCAG's figure for a control's boundary). Fusion alone drew it in a
+// shade of the window colour that vanished on the dark palette.
+void tst_Theme::checkBoxEdgeIsVisible()
+{
+    QFETCH(ThemeChoice, choice);
+    applyTheme(choice);
+    QCheckBox box(QStringLiteral("jetson-01"));
+    box.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&box));
+    const QImage image = box.grab().toImage();
+    QStyleOptionButton option;
+    option.initFrom(&box);
+    const QRect indicator = box.style()->subElementRect(QStyle::SE_CheckBoxIndicator, &option, &box);
+    QVERIFY(!indicator.isEmpty());
+    const QColor base = box.palette().color(QPalette::Base);
+    double strongest = 1;
+    for (int y = indicator.top(); y <= indicator.bottom(); ++y) {
+        for (int x = indicator.left(); x <= indicator.right(); ++x)
+            strongest = std::max(strongest, contrast(image.pixelColor(x, y), base));
+    }
+    QVERIFY2(strongest >= 3.0, qPrintable(QStringLiteral("the box's edge is %1:1 on base").arg(strongest, 0, 'f', 2)));
 }
 
 void tst_Theme::switchRepaintsWidgets()

@@ -1,15 +1,8 @@
 #include "linkstate.h"
 
-#include <QCoreApplication>
-
 namespace Sightline {
 
 namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Sightline::LinkState", text);
-}
 
 // Why a session ended, in words, from the auth or stream error (which
 // starts with the server's code, API.md). Unknown reasons stay unsaid: the
@@ -17,11 +10,11 @@ QString tr(const char *text)
 QString sessionEndedInWords(const QString &error)
 {
     if (error.contains(QLatin1String("refresh_reused")))
-        return tr("an older copy of it was used, so the server ended it to be safe");
+        return LinkState::tr("an older copy of it was used, so the server ended it to be safe");
     if (error.contains(QLatin1String("invalid_refresh_token")))
-        return tr("the server no longer accepts it (signed out elsewhere, or it ran out)");
+        return LinkState::tr("the server no longer accepts it (signed out elsewhere, or it ran out)");
     if (error.contains(QLatin1String("invalid_token")) || error.contains(QLatin1String("token_expired")))
-        return tr("the server no longer accepts it");
+        return LinkState::tr("the server no longer accepts it");
     return QString();
 }
 

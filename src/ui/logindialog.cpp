@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -50,9 +51,7 @@ LoginDialog::LoginDialog(QWidget *parent)
     m_error->setWordWrap(true);
     m_error->setVisible(false);
     m_error->setAccessibleName(tr("Sign-in error"));
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, toneColor(Tone::Critical, QApplication::palette()));
-    m_error->setPalette(errorPalette);
+    updateErrorColor();
     m_hint->setObjectName(QStringLiteral("signInHint"));
     m_hint->setWordWrap(true);
     m_hint->setEnabled(false); // drawn as a quiet hint, not an error
@@ -86,6 +85,22 @@ LoginDialog::LoginDialog(QWidget *parent)
 }
 
 LoginDialog::~LoginDialog() = default;
+
+void LoginDialog::updateErrorColor()
+{
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, toneColor(Tone::Critical, QApplication::palette()));
+    m_error->setPalette(errorPalette);
+}
+
+void LoginDialog::changeEvent(QEvent *event)
+{
+    QDialog::changeEvent(event);
+    // The dialog is kept between sign-ins: a theme switch in between must
+    // re-pick the error's shade for the new lightness.
+    if (event->type() == QEvent::PaletteChange)
+        updateErrorColor();
+}
 
 void LoginDialog::setServerUrl(const QUrl &url)
 {

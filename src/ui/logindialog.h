@@ -58,7 +58,11 @@ public:
 Q_SIGNALS:
     void signInRequested(const Sightline::SignInRequest &request);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateErrorColor();
     void submit();
     void updateButton();
     // A missing field, in words; empty when all are filled.

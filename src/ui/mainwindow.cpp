@@ -12,6 +12,8 @@
 #include "ui/latestvaluetiles.h"
 #include "ui/livechartwidget.h"
 #include "ui/logging.h"
+#include "ui/settingsmenu.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/statusfields.h"
 
 #include <QAction>
@@ -196,13 +198,25 @@ void MainWindow::buildMenus()
     retry->setShortcut(QKeySequence::Refresh);
     connection->addAction(tr("&Sign in again…"), this, &MainWindow::signInRequested);
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QMenu *help = m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    QAction *shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        ShortcutsDialog dialog(menuBar(), this);
+        dialog.exec();
+    });
+    shortcuts->setShortcuts({QKeySequence(Qt::Key_F1), QKeySequence(Qt::CTRL | Qt::Key_Slash)});
     help->addAction(tr("&About Sightline"), this, [this] {
         QMessageBox::about(this, tr("About Sightline"),
                            tr("<b>Sightline</b> %1<br>Live telemetry for fleets of edge devices.")
                                    .arg(QApplication::applicationVersion()));
     });
     m_chart->setFocusProxy(m_chart->view());
+}
+
+void MainWindow::setDisplayPreferences(DisplayPreferences *preferences)
+{
+    Q_ASSERT(preferences && !m_displayPreferences);
+    m_displayPreferences = preferences;
+    menuBar()->insertMenu(m_helpMenu->menuAction(), new SettingsMenu(preferences, this));
 }
 
 void MainWindow::setConnectionStatus(const ConnectionStatus &status)

@@ -298,7 +298,7 @@ void BucketAggregator::finishCurrent()
 {
     if (!m_hasCurrent)
         return;
-    HistoryBucket bucket;
+    HistoryStepBucket bucket;
     bucket.startMs = m_currentStartMs;
     bucket.count = m_current.count;
     bucket.fields.reserve(m_current.fields.size());
@@ -315,10 +315,10 @@ void BucketAggregator::finishCurrent()
     m_hasCurrent = false;
 }
 
-QList<HistoryBucket> BucketAggregator::takeBuckets()
+QList<HistoryStepBucket> BucketAggregator::takeBuckets()
 {
     finishCurrent();
-    QList<HistoryBucket> buckets = std::exchange(m_newestFirst, {});
+    QList<HistoryStepBucket> buckets = std::exchange(m_newestFirst, {});
     std::reverse(buckets.begin(), buckets.end());
     return buckets;
 }

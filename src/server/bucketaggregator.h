@@ -78,7 +78,7 @@ public:
 
     bool isTruncated() const { return m_truncated; }
     // The buckets, oldest first, fields sorted by name.
-    QList<HistoryBucket> takeBuckets();
+    QList<HistoryStepBucket> takeBuckets();
 
     static qint64 floorTo(qint64 ms, qint64 stepMs);
 
@@ -94,7 +94,7 @@ private:
     bool m_hasCurrent = false;
     qint64 m_currentStartMs = 0;
     PartialBucket m_current;
-    QList<HistoryBucket> m_newestFirst;
+    QList<HistoryStepBucket> m_newestFirst;
 };
 
 } // namespace Sightline

@@ -190,7 +190,7 @@ QString decodeBuckets(const QJsonObject &answer, const HistoryQuery &query, Hist
                 break;
             }
             const QJsonArray row = rowValue.toArray();
-            HistoryBucket bucket;
+            HistoryStepBucket bucket;
             bucket.startMs = row.at(timeColumn).toInteger();
             QMap<QString, FieldAggregate> fields;
             for (qsizetype i = 0; i < columns.size() && i < row.size(); ++i) {

@@ -132,7 +132,7 @@ struct FieldAggregate
 
 // One step of a history with `step`: the points whose device time is in
 // [start, start + step).
-struct HistoryBucket
+struct HistoryStepBucket
 {
     qint64 startMs = 0; // a multiple of the step since the Unix epoch
     qint64 count = 0; // points in the bucket, whatever fields they have
@@ -144,7 +144,7 @@ struct HistoryResult
     bool ok = false;
     QString error;
     QList<HistoryPoint> points; // ascending time (no step)
-    QList<HistoryBucket> buckets; // ascending time (with a step)
+    QList<HistoryStepBucket> buckets; // ascending time (with a step)
     bool truncated = false;
 };
 

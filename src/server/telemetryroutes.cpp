@@ -171,7 +171,7 @@ QByteArray bucketsJson(const HistoryResult &result, int stepSeconds)
     out.reserve(64 + result.buckets.size() * (64 + (result.buckets.isEmpty() ? 0 : result.buckets.first().fields.size()) * 4 * 28));
     out += "{\"buckets\":[";
     for (qsizetype i = 0; i < result.buckets.size(); ++i) {
-        const HistoryBucket &bucket = result.buckets.at(i);
+        const HistoryStepBucket &bucket = result.buckets.at(i);
         if (i > 0)
             out += ',';
         out += "{\"ts\":\"";

@@ -56,7 +56,8 @@ void HistoryLoader::request(const QString &deviceId)
                    << formatTimestamp(paging.untilMs);
 }
 
-void HistoryLoader::loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 untilMs, int stepSeconds)
+void HistoryLoader::loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 untilMs, int stepSeconds,
+                                const QStringList &fields)
 {
     const bool replacing = m_bucketReplies.contains(deviceId);
     if (replacing)
@@ -72,6 +73,8 @@ void HistoryLoader::loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 
     query.addQueryItem(QStringLiteral("until"), formatTimestamp(untilMs));
     query.addQueryItem(QStringLiteral("step"), QString::number(stepSeconds));
     query.addQueryItem(QStringLiteral("limit"), QString::number(buckets));
+    if (!fields.isEmpty())
+        query.addQueryItem(QStringLiteral("fields"), fields.join(QLatin1Char(',')));
     const QUrl url = ApiRequest::endpoint(m_server, QStringLiteral("/api/v1/telemetry/history"), query);
     QNetworkReply *reply = ApiRequest::get(m_network, url, m_tokenSource ? m_tokenSource() : QString());
     m_bucketReplies.insert(deviceId, reply);

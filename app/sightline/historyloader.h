@@ -58,8 +58,11 @@ public:
     // Asks for deviceId's points with device time in [sinceMs, untilMs).
     void load(const QString &deviceId, qint64 sinceMs, qint64 untilMs);
     // Asks for deviceId's history in [sinceMs, untilMs) as buckets of
-    // stepSeconds (1 to 86400): bucketsLoaded or failed follows.
-    void loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 untilMs, int stepSeconds);
+    // stepSeconds (1 to 86400): bucketsLoaded or failed follows. `fields`
+    // narrows the aggregates to the fields a view draws (empty: all): a day
+    // of one-minute buckets is about 120 KB per field and device.
+    void loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 untilMs, int stepSeconds,
+                     const QStringList &fields = {});
     // Drops every request in flight (no signal for them).
     void cancelAll();
     // Point and bucket requests in flight.

@@ -847,11 +847,14 @@ void SqliteWorker::purge(quint64 requestId, const QDateTime &cutoff)
             ok = query.exec();
         }
         if (ok) {
-            // Rollup minutes that end by the cutoff (device time; the points
-            // went by receive time, which differs by at most the allowed skew).
-            query.prepare(QStringLiteral("DELETE FROM point_rollups WHERE bucket_ms <= ?"));
-            query.addBindValue(cutoffMs - kRollupMs);
-            ok = query.exec();
+            // Rollup minutes go with the points they hold: those that end by
+            // the device's oldest point left (points go by receive time,
+            // rollups are in device time, so a cutoff in device time would
+            // drop minutes whose points are still served).
+            ok = query.exec(QStringLiteral(
+                "DELETE FROM point_rollups WHERE bucket_ms + %1 <= COALESCE((SELECT MIN(ts_ms) FROM points p"
+                " WHERE p.account = point_rollups.account AND p.device = point_rollups.device), 9223372036854775807 - %1)")
+                                .arg(kRollupMs));
         }
         if (!ok) {
             error = query.lastError().text();

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void bucketsOfARange();
+    void bucketsOfSomeFields();
     void bucketsWithoutData();
     void badStepFails_data();
     void badStepFails();
@@ -119,6 +120,18 @@ void tst_HistoryLoader::bucketsOfARange()
     QCOMPARE(page.buckets.at(1).last.value(temp), 10.0);
     QCOMPARE(page.buckets.at(2).tsMs, m_baseMs + 120000);
     QCOMPARE(page.buckets.at(2).count, 1);
+}
+
+void tst_HistoryLoader::bucketsOfSomeFields()
+{
+    QSignalSpy loaded(m_loader.get(), &HistoryLoader::bucketsLoaded);
+    m_loader->loadBuckets(QStringLiteral("jetson-01"), m_baseMs, m_baseMs + 60000, 60, {QStringLiteral("rpm")});
+    QVERIFY(loaded.wait(kAnswerTimeoutMs));
+    const auto page = loaded.first().at(1).value<HistoryBucketPage>();
+    QCOMPARE(page.buckets.size(), 1);
+    QCOMPARE(page.buckets.at(0).count, 2); // the points are counted, whatever fields they have
+    QVERIFY(page.buckets.at(0).min.isEmpty());
+    QVERIFY(page.buckets.at(0).last.isEmpty());
 }
 
 void tst_HistoryLoader::bucketsWithoutData()

@@ -140,24 +140,27 @@ QByteArray PartialBucket::encode() const
     return out;
 }
 
-std::optional<PartialBucket> PartialBucket::decode(QByteArrayView blob)
+std::optional<PartialBucket> PartialBucket::decode(QByteArrayView blob, const QList<QByteArray> &only)
 {
     PartialBucket bucket;
     quint32 version = 0;
     quint32 fieldCount = 0;
     if (!take(blob, &version) || version != kBlobVersion || !take(blob, &bucket.count) || !take(blob, &fieldCount))
         return std::nullopt;
-    bucket.fields.reserve(fieldCount);
+    bucket.fields.reserve(only.isEmpty() ? fieldCount : only.size());
     for (quint32 i = 0; i < fieldCount; ++i) {
         FieldAccumulator field;
         quint16 nameSize = 0;
         if (!take(blob, &nameSize) || blob.size() < nameSize)
             return std::nullopt;
-        field.name = blob.first(nameSize).toByteArray();
+        const QByteArrayView name = blob.first(nameSize);
         blob = blob.sliced(nameSize);
         if (!take(blob, &field.count) || !take(blob, &field.min) || !take(blob, &field.max) || !take(blob, &field.sum)
             || !take(blob, &field.lastTsMs) || !take(blob, &field.last))
             return std::nullopt;
+        if (!only.isEmpty() && !only.contains(name))
+            continue;
+        field.name = name.toByteArray();
         bucket.fields.append(field);
     }
     if (!blob.isEmpty())

@@ -740,8 +740,11 @@ bool SqliteWorker::readBuckets(const HistoryQuery &historyQuery, HistoryResult *
             result->error = rollups.lastError().text();
             return false;
         }
+        QList<QByteArray> only;
+        for (const QString &name : historyQuery.fields)
+            only.append(name.toUtf8());
         while (rollups.next()) {
-            const std::optional<PartialBucket> bucket = PartialBucket::decode(rollups.value(1).toByteArray());
+            const std::optional<PartialBucket> bucket = PartialBucket::decode(rollups.value(1).toByteArray(), only);
             if (!bucket) {
                 result->error = QStringLiteral("a rollup row of %1 is unreadable").arg(historyQuery.deviceId);
                 return false;

@@ -87,6 +87,14 @@ void tst_BucketAggregator::blobRoundTrips()
     QCOMPARE(a.last, 2.0);
     QCOMPARE(decoded->fields.at(1).name, QByteArray("b"));
     QCOMPARE(decoded->fields.at(1).last, -4.0);
+
+    // Only some fields: the others are skipped, the count stays.
+    const std::optional<PartialBucket> onlyB = PartialBucket::decode(bucket.encode(), {QByteArray("b"), QByteArray("zz")});
+    QVERIFY(onlyB);
+    QCOMPARE(onlyB->count, 3);
+    QCOMPARE(onlyB->fields.size(), 1);
+    QCOMPARE(onlyB->fields.at(0).name, QByteArray("b"));
+    QCOMPARE(onlyB->fields.at(0).min, -4.0);
 }
 
 void tst_BucketAggregator::blobOfAnotherFormatIsRefused_data()

@@ -6,6 +6,8 @@
 #include <QNetworkReply>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace Sightline {
 
 HistoryLoader::HistoryLoader(QNetworkAccessManager *network, QObject *parent)
@@ -54,11 +56,67 @@ void HistoryLoader::request(const QString &deviceId)
                    << formatTimestamp(paging.untilMs);
 }
 
+void HistoryLoader::loadBuckets(const QString &deviceId, qint64 sinceMs, qint64 untilMs, int stepSeconds,
+                                const QStringList &fields)
+{
+    const bool replacing = m_bucketReplies.contains(deviceId);
+    if (replacing)
+        ApiRequest::abandon(m_bucketReplies.take(deviceId), this);
+    // Every bucket of the range in one answer: the range's steps, plus one
+    // for a range that does not start on a step (the contract's maximum).
+    constexpr qint64 kMaxBuckets = 100000;
+    const qint64 stepMs = std::max(1, stepSeconds) * qint64(1000);
+    const qint64 buckets = std::clamp<qint64>((untilMs - sinceMs + stepMs - 1) / stepMs + 1, 1, kMaxBuckets);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("deviceId"), deviceId);
+    query.addQueryItem(QStringLiteral("since"), formatTimestamp(sinceMs));
+    query.addQueryItem(QStringLiteral("until"), formatTimestamp(untilMs));
+    query.addQueryItem(QStringLiteral("step"), QString::number(stepSeconds));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(buckets));
+    if (!fields.isEmpty())
+        query.addQueryItem(QStringLiteral("fields"), fields.join(QLatin1Char(',')));
+    const QUrl url = ApiRequest::endpoint(m_server, QStringLiteral("/api/v1/telemetry/history"), query);
+    QNetworkReply *reply = ApiRequest::get(m_network, url, m_tokenSource ? m_tokenSource() : QString());
+    m_bucketReplies.insert(deviceId, reply);
+    connect(reply, &QNetworkReply::finished, this, [this, deviceId, reply] { handleBucketsFinished(deviceId, reply); });
+    qCDebug(lcApp) << "loading" << stepSeconds << "s buckets of" << deviceId << "since" << formatTimestamp(sinceMs)
+                   << "until" << formatTimestamp(untilMs);
+    if (!replacing)
+        emit pendingCountChanged(pendingCount());
+}
+
+void HistoryLoader::handleBucketsFinished(const QString &deviceId, QNetworkReply *reply)
+{
+    if (m_bucketReplies.value(deviceId) != reply)
+        return;
+    m_bucketReplies.remove(deviceId);
+    reply->deleteLater();
+    const ApiRequest::Answer answer = ApiRequest::read(reply);
+    emit pendingCountChanged(pendingCount());
+    if (!answer.isOk()) {
+        qCWarning(lcApp).noquote() << "buckets of" << deviceId << "not loaded:" << answer.errorString;
+        emit failed(deviceId, answer.errorString, answer.status);
+        return;
+    }
+    const ParseResult<HistoryBucketPage> page = HistoryBucketPage::fromJson(answer.body);
+    if (!page.isOk()) {
+        qCWarning(lcApp).noquote() << "buckets of" << deviceId << "unreadable:" << page.error();
+        emit failed(deviceId, page.error(), answer.status);
+        return;
+    }
+    qCDebug(lcApp) << "buckets of" << deviceId << ":" << page.value().buckets.size()
+                   << (page.value().truncated ? "(truncated)" : "");
+    emit bucketsLoaded(deviceId, page.value());
+}
+
 void HistoryLoader::cancelAll()
 {
-    const bool hadPending = !m_replies.isEmpty();
+    const bool hadPending = pendingCount() > 0;
     for (const QPointer<QNetworkReply> &reply : std::as_const(m_replies))
         ApiRequest::abandon(reply, this);
+    for (const QPointer<QNetworkReply> &reply : std::as_const(m_bucketReplies))
+        ApiRequest::abandon(reply, this);
+    m_bucketReplies.clear();
     m_replies.clear();
     m_paging.clear();
     if (hadPending)

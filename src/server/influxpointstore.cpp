@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -139,6 +140,91 @@ QString decodeHistory(const QJsonObject &answer, const HistoryQuery &query, Hist
     if (partial)
         result->truncated = true;
     std::reverse(result->points.begin(), result->points.end());
+    return {};
+}
+
+// Fills `result` from the answer to the bucket SELECT (newest bucket
+// first): columns "count_<key>", "min_<key>", "max_<key>", "mean_<key>",
+// "last_<key>" (the wildcard functions) or the same names as aliases.
+QString decodeBuckets(const QJsonObject &answer, const HistoryQuery &query, HistoryResult *result)
+{
+    if (const QString error = answerError(answer); !error.isEmpty())
+        return error;
+    const QJsonObject statement = answer.value(QLatin1String("results")).toArray().at(0).toObject();
+    bool partial = statement.value(QLatin1String("partial")).toBool();
+    const QJsonArray series = statement.value(QLatin1String("series")).toArray();
+    enum class Aggregate { Count, Min, Max, Mean, Last };
+    struct Column
+    {
+        Aggregate aggregate;
+        QString field; // empty for "@seq" and keys of other writers
+    };
+    for (const QJsonValue &seriesValue : series) {
+        const QJsonObject object = seriesValue.toObject();
+        partial = partial || object.value(QLatin1String("partial")).toBool();
+        const QJsonArray columnNames = object.value(QLatin1String("columns")).toArray();
+        qsizetype timeColumn = -1;
+        QList<std::optional<Column>> columns;
+        for (qsizetype i = 0; i < columnNames.size(); ++i) {
+            const QString name = columnNames.at(i).toString();
+            if (name == QLatin1String("time"))
+                timeColumn = i;
+            const qsizetype split = name.indexOf(QLatin1Char('_'));
+            static const QList<std::pair<QLatin1String, Aggregate>> prefixes{
+                {QLatin1String("count"), Aggregate::Count}, {QLatin1String("min"), Aggregate::Min},
+                {QLatin1String("max"), Aggregate::Max}, {QLatin1String("mean"), Aggregate::Mean},
+                {QLatin1String("last"), Aggregate::Last}};
+            std::optional<Column> column;
+            for (const auto &[prefix, aggregate] : prefixes) {
+                if (split > 0 && QStringView(name).first(split) == prefix)
+                    column = Column{aggregate, InfluxLineProtocol::fieldName(name.mid(split + 1))};
+            }
+            columns.append(column);
+        }
+        if (timeColumn < 0)
+            return QStringLiteral("the answer has no time column");
+        const QJsonArray rows = object.value(QLatin1String("values")).toArray();
+        for (const QJsonValue &rowValue : rows) {
+            if (result->buckets.size() >= query.limit) {
+                result->truncated = true;
+                break;
+            }
+            const QJsonArray row = rowValue.toArray();
+            HistoryStepBucket bucket;
+            bucket.startMs = row.at(timeColumn).toInteger();
+            QMap<QString, FieldAggregate> fields;
+            for (qsizetype i = 0; i < columns.size() && i < row.size(); ++i) {
+                const QJsonValue value = row.at(i);
+                if (!columns.at(i) || !value.isDouble())
+                    continue; // null: no point of the bucket has that field
+                const Column &column = *columns.at(i);
+                if (column.aggregate == Aggregate::Count) {
+                    // InfluxQL counts per field: the points of the bucket
+                    // are as many as the most common field (and "@seq") has.
+                    bucket.count = std::max(bucket.count, value.toInteger());
+                    continue;
+                }
+                if (column.field.isEmpty() || (!query.fields.isEmpty() && !query.fields.contains(column.field)))
+                    continue;
+                FieldAggregate &field = fields[column.field];
+                field.name = column.field;
+                switch (column.aggregate) {
+                case Aggregate::Min: field.min = value.toDouble(); break;
+                case Aggregate::Max: field.max = value.toDouble(); break;
+                case Aggregate::Mean: field.mean = value.toDouble(); break;
+                case Aggregate::Last: field.last = value.toDouble(); break;
+                case Aggregate::Count: break;
+                }
+            }
+            if (bucket.count == 0)
+                continue; // fill(none) leaves no empty bucket; this one is not ours
+            bucket.fields = fields.values();
+            result->buckets.append(bucket);
+        }
+    }
+    std::reverse(result->buckets.begin(), result->buckets.end());
+    if (partial)
+        result->truncated = true;
     return {};
 }
 
@@ -301,6 +387,46 @@ void InfluxPointStore::readHistory(const HistoryQuery &query, HistoryCallback do
         read->result.error = QStringLiteral("the InfluxDB point store is not open");
         read->finished = true;
         deliverReads();
+        return;
+    }
+    const QString source = QStringLiteral("%1.%2 WHERE \"account\"::tag = %3 AND \"device\"::tag = %4"
+                                          " AND time >= %5 AND time < %6")
+                               .arg(InfluxLineProtocol::quoteIdentifier(retentionPolicyName()),
+                                   InfluxLineProtocol::quoteIdentifier(InfluxLineProtocol::measurement()),
+                                   InfluxLineProtocol::quoteString(query.accountId),
+                                   InfluxLineProtocol::quoteString(query.deviceId))
+                               .arg(clampedNs(query.since, kMinNs))
+                               .arg(clampedNs(query.until, kMaxNs));
+    if (query.stepSeconds > 0) {
+        // API.md "History for long ranges": InfluxDB aligns GROUP BY time to
+        // the epoch, as the contract does; fill(none) leaves out empty
+        // buckets. count(*) always covers every field, so a bucket's point
+        // count does not depend on the fields asked for (as with SQLite).
+        QStringList selected{QStringLiteral("count(*)")};
+        if (query.fields.isEmpty()) {
+            selected << QStringLiteral("min(*)") << QStringLiteral("max(*)") << QStringLiteral("mean(*)")
+                     << QStringLiteral("last(*)");
+        } else {
+            for (const QString &field : query.fields) {
+                const QString key = InfluxLineProtocol::storedFieldKey(field);
+                for (const QString &function : {QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("mean"),
+                                                QStringLiteral("last")}) {
+                    selected << QStringLiteral("%1(%2) AS %3")
+                                    .arg(function, InfluxLineProtocol::quoteIdentifier(key),
+                                        InfluxLineProtocol::quoteIdentifier(function + QLatin1Char('_') + key));
+                }
+            }
+        }
+        const QString statement = QStringLiteral("SELECT %1 FROM %2 GROUP BY time(%3s) fill(none) ORDER BY time DESC LIMIT %4")
+                                      .arg(selected.join(QStringLiteral(", ")), source)
+                                      .arg(query.stepSeconds)
+                                      .arg(qint64(std::max(0, query.limit)) + 1);
+        const QByteArray parameters
+            = "db=" + percentEncoded(m_database) + "&epoch=ms&q=" + percentEncoded(statement);
+        QNetworkReply *reply
+            = m_network->get(makeRequest(endpoint(QStringLiteral("/query"), parameters)));
+        connect(reply, &QNetworkReply::finished, this,
+            [this, reply, read] { handleHistoryAnswer(reply, read); });
         return;
     }
     // The newest `limit` points of the range (one more tells whether there
@@ -667,7 +793,9 @@ void InfluxPointStore::handleHistoryAnswer(
     } else if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         read->result.error = failureText(reply, action,
             QStringLiteral("the answer is not JSON (%1)").arg(parseError.errorString()));
-    } else if (const QString error = decodeHistory(document.object(), read->query, &read->result);
+    } else if (const QString error = read->query.stepSeconds > 0
+                   ? decodeBuckets(document.object(), read->query, &read->result)
+                   : decodeHistory(document.object(), read->query, &read->result);
                !error.isEmpty()) {
         read->result = HistoryResult();
         read->result.error = failureText(reply, action, error);

@@ -7,12 +7,16 @@
 #include <QMetaObject>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimer>
 #include <QVariant>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <map>
+#include <tuple>
 
+#include "server/bucketaggregator.h"
 #include "server/logging.h"
 #include "server/rfc3339.h"
 
@@ -135,6 +139,14 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
         QStringLiteral("CREATE TABLE IF NOT EXISTS devices (account TEXT NOT NULL, device TEXT NOT NULL,"
                        " site TEXT NOT NULL, last_seen_ms INTEGER NOT NULL, fields TEXT NOT NULL,"
                        " PRIMARY KEY (account, device))"),
+        // History with a step (API.md "History for long ranges"): the
+        // aggregates of each device's points per minute of device time, a
+        // PartialBucket blob, folded in after the commit (rollUp()) and up to
+        // the point id kept in meta 'rollup_id'. Why not SQL over `fields`:
+        // see BucketAggregator.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS point_rollups (account TEXT NOT NULL, device TEXT NOT NULL,"
+                       " bucket_ms INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (account, device, bucket_ms))"
+                       " WITHOUT ROWID"),
     };
     for (const QString &sql : setup) {
         if (!exec(sql, error)) {
@@ -228,6 +240,9 @@ bool SqliteWorker::openDatabase(QString *error, quint64 *lastEventId, QList<Devi
     }
     m_open = true;
     setHealth(true, QStringLiteral("ok"));
+    // A database written by an older server, or points stored since the
+    // last fold: catch up in the background.
+    scheduleRollUp();
     return true;
 }
 
@@ -321,6 +336,8 @@ void SqliteWorker::commitPending()
     } else {
         setHealth(true, QStringLiteral("ok"));
         emit commitTimed(double(timer.nsecsElapsed()) / 1e9);
+        if (std::any_of(pending.begin(), pending.end(), [](const PendingWrite &write) { return !write.batch.points.isEmpty(); }))
+            scheduleRollUp();
     }
     for (qsizetype i = 0; i < pending.size(); ++i) {
         WriteResult result = ok ? results.at(i) : WriteResult{};
@@ -553,11 +570,213 @@ void SqliteWorker::readEvents(quint64 requestId, const EventQuery &eventQuery)
     emit eventsRead(requestId, page);
 }
 
+void SqliteWorker::scheduleRollUp()
+{
+    if (m_rollUpScheduled)
+        return;
+    m_rollUpScheduled = true;
+    QTimer::singleShot(kRollupDelayMs, this, &SqliteWorker::rollUpInBackground);
+}
+
+void SqliteWorker::rollUpInBackground()
+{
+    m_rollUpScheduled = false;
+    if (!m_open)
+        return;
+    bool more = false;
+    QString error;
+    if (!rollUp(kRollupChunk, &more, &error)) {
+        // The next commit or bucket read tries again; nothing is lost.
+        qCWarning(lcServerStore) << "folding points into the rollups failed:" << error;
+        return;
+    }
+    if (more) {
+        // One chunk per turn: writes queued meanwhile go first.
+        m_rollUpScheduled = true;
+        QMetaObject::invokeMethod(this, &SqliteWorker::rollUpInBackground, Qt::QueuedConnection);
+    }
+}
+
+bool SqliteWorker::rollUp(int maxPoints, bool *more, QString *error)
+{
+    *more = false;
+    if (!m_open) {
+        *error = QStringLiteral("the database is not open");
+        return false;
+    }
+    // IMMEDIATE: the watermark is read and moved in one write transaction,
+    // so two servers sharing the file (SqlitePointStore) never fold a point
+    // twice. Points get ids in commit order (event ids, or rowids), so every
+    // point above the watermark is one not folded yet.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE"), error))
+        return false;
+    const auto fail = [this, error](const QSqlQuery &query) {
+        *error = query.lastError().text();
+        QString ignored;
+        exec(QStringLiteral("ROLLBACK"), &ignored);
+        return false;
+    };
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    quint64 watermark = 0;
+    if (!query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'rollup_id'")))
+        return fail(query);
+    if (query.next())
+        watermark = query.value(0).toULongLong();
+    query.finish();
+    query.prepare(QStringLiteral("SELECT id, account, device, ts_ms, CAST(fields AS BLOB) FROM points WHERE id > ?"
+                                 " ORDER BY id LIMIT ?"));
+    query.addBindValue(watermark);
+    query.addBindValue(maxPoints);
+    if (!query.exec())
+        return fail(query);
+    std::map<std::tuple<QString, QString, qint64>, PartialBucket> folded;
+    int rows = 0;
+    quint64 lastId = watermark;
+    while (query.next()) {
+        ++rows;
+        lastId = query.value(0).toULongLong();
+        const qint64 tsMs = query.value(3).toLongLong();
+        const QByteArray fields = query.value(4).toByteArray();
+        folded[{query.value(1).toString(), query.value(2).toString(), BucketAggregator::floorTo(tsMs, kRollupMs)}]
+            .addPoint(tsMs, fields);
+    }
+    query.finish();
+    QSqlQuery select(m_db);
+    QSqlQuery upsert(m_db);
+    select.prepare(QStringLiteral("SELECT data FROM point_rollups WHERE account = ? AND device = ? AND bucket_ms = ?"));
+    upsert.prepare(QStringLiteral("INSERT OR REPLACE INTO point_rollups (account, device, bucket_ms, data) VALUES (?, ?, ?, ?)"));
+    for (auto it = folded.begin(); it != folded.end(); ++it) {
+        const auto &[account, device, bucketMs] = it->first;
+        select.addBindValue(account);
+        select.addBindValue(device);
+        select.addBindValue(bucketMs);
+        if (!select.exec())
+            return fail(select);
+        PartialBucket bucket;
+        if (select.next()) {
+            // A row this code cannot read (written by a later version) is
+            // started again rather than blocking every later fold.
+            bucket = PartialBucket::decode(select.value(0).toByteArray()).value_or(PartialBucket());
+        }
+        select.finish();
+        bucket.merge(it->second, true); // the new points came later
+        upsert.addBindValue(account);
+        upsert.addBindValue(device);
+        upsert.addBindValue(bucketMs);
+        upsert.addBindValue(bucket.encode());
+        if (!upsert.exec())
+            return fail(upsert);
+    }
+    if (rows > 0) {
+        query.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('rollup_id', ?)"
+                                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+        query.addBindValue(lastId);
+        if (!query.exec())
+            return fail(query);
+    }
+    if (!exec(QStringLiteral("COMMIT"), error)) {
+        QString ignored;
+        exec(QStringLiteral("ROLLBACK"), &ignored);
+        return false;
+    }
+    *more = rows == maxPoints;
+    return true;
+}
+
+bool SqliteWorker::readBuckets(const HistoryQuery &historyQuery, HistoryResult *result)
+{
+    const qint64 stepMs = qint64(historyQuery.stepSeconds) * 1000;
+    const qint64 sinceMs = historyQuery.since.toMSecsSinceEpoch();
+    const qint64 untilMs = historyQuery.until.toMSecsSinceEpoch();
+    // Whole rollup minutes inside [since, until) come from the rollups when
+    // each bucket is made of whole minutes; the partial minutes at either
+    // end, and every other step, from the points themselves.
+    const qint64 rollFromMs = BucketAggregator::floorTo(sinceMs + kRollupMs - 1, kRollupMs);
+    const qint64 rollToMs = BucketAggregator::floorTo(untilMs, kRollupMs);
+    const bool useRollups = stepMs % kRollupMs == 0 && rollFromMs < rollToMs;
+    if (useRollups) {
+        // Fold what the background fold has not reached yet, so the answer
+        // has every stored point.
+        bool more = true;
+        while (more) {
+            if (!rollUp(200000, &more, &result->error))
+                return false;
+        }
+    }
+    BucketAggregator aggregator(stepMs, historyQuery.limit, historyQuery.fields);
+    QSqlQuery raw(m_db);
+    raw.setForwardOnly(true);
+    raw.prepare(QStringLiteral("SELECT ts_ms, CAST(fields AS BLOB) FROM points WHERE account = ? AND device = ?"
+                               " AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms DESC, id DESC"));
+    // Newest first; false when reading stopped (limit reached or an error).
+    const auto readPoints = [&](qint64 fromMs, qint64 toMs) {
+        if (fromMs >= toMs)
+            return true;
+        raw.addBindValue(historyQuery.accountId);
+        raw.addBindValue(historyQuery.deviceId);
+        raw.addBindValue(fromMs);
+        raw.addBindValue(toMs);
+        if (!raw.exec()) {
+            result->error = raw.lastError().text();
+            return false;
+        }
+        bool going = true;
+        while (going && raw.next())
+            going = aggregator.addPoint(raw.value(0).toLongLong(), raw.value(1).toByteArray());
+        raw.finish();
+        return going;
+    };
+    const auto readRollups = [&] {
+        QSqlQuery rollups(m_db);
+        rollups.setForwardOnly(true);
+        rollups.prepare(QStringLiteral("SELECT bucket_ms, data FROM point_rollups WHERE account = ? AND device = ?"
+                                       " AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms DESC"));
+        rollups.addBindValue(historyQuery.accountId);
+        rollups.addBindValue(historyQuery.deviceId);
+        rollups.addBindValue(rollFromMs);
+        rollups.addBindValue(rollToMs);
+        if (!rollups.exec()) {
+            result->error = rollups.lastError().text();
+            return false;
+        }
+        QList<QByteArray> only;
+        for (const QString &name : historyQuery.fields)
+            only.append(name.toUtf8());
+        while (rollups.next()) {
+            const std::optional<PartialBucket> bucket = PartialBucket::decode(rollups.value(1).toByteArray(), only);
+            if (!bucket) {
+                result->error = QStringLiteral("a rollup row of %1 is unreadable").arg(historyQuery.deviceId);
+                return false;
+            }
+            if (!aggregator.addPartial(rollups.value(0).toLongLong(), *bucket))
+                return false;
+        }
+        return true;
+    };
+    if (useRollups) {
+        if (readPoints(rollToMs, untilMs) && readRollups())
+            readPoints(sinceMs, rollFromMs);
+    } else {
+        readPoints(sinceMs, untilMs);
+    }
+    if (!result->error.isEmpty())
+        return false;
+    result->buckets = aggregator.takeBuckets();
+    result->truncated = aggregator.isTruncated();
+    return true;
+}
+
 void SqliteWorker::readHistory(quint64 requestId, const HistoryQuery &historyQuery)
 {
     HistoryResult result;
     if (!m_open) {
         result.error = QStringLiteral("the database is not open");
+        emit historyRead(requestId, result);
+        return;
+    }
+    if (historyQuery.stepSeconds > 0) {
+        result.ok = readBuckets(historyQuery, &result);
         emit historyRead(requestId, result);
         return;
     }
@@ -629,6 +848,16 @@ void SqliteWorker::purge(quint64 requestId, const QDateTime &cutoff)
             query.prepare(QStringLiteral("DELETE FROM events WHERE ts_ms < ?"));
             query.addBindValue(cutoffMs);
             ok = query.exec();
+        }
+        if (ok) {
+            // Rollup minutes go with the points they hold: those that end by
+            // the device's oldest point left (points go by receive time,
+            // rollups are in device time, so a cutoff in device time would
+            // drop minutes whose points are still served).
+            ok = query.exec(QStringLiteral(
+                "DELETE FROM point_rollups WHERE bucket_ms + %1 <= COALESCE((SELECT MIN(ts_ms) FROM points p"
+                " WHERE p.account = point_rollups.account AND p.device = point_rollups.device), 9223372036854775807 - %1)")
+                                .arg(kRollupMs));
         }
         if (!ok) {
             error = query.lastError().text();

@@ -26,6 +26,15 @@ class SqliteWorker : public QObject
     Q_OBJECT
 
 public:
+    // The span of a rollup row (see BucketAggregator): history with a step
+    // that is a multiple of it is read from the rollups.
+    static constexpr qint64 kRollupMs = 60000;
+    // Points folded into the rollups per turn of the storage thread in the
+    // background, so writes wait at most about that long behind it.
+    static constexpr int kRollupChunk = 20000;
+    // How soon after a commit its points are folded into the rollups.
+    static constexpr int kRollupDelayMs = 1000;
+
     explicit SqliteWorker(const QString &databasePath, QObject *parent = nullptr);
     ~SqliteWorker() override;
 
@@ -63,6 +72,10 @@ private:
     bool saveTouchedDevices(QString *error);
     bool exec(const QString &sql, QString *error);
     void setHealth(bool healthy, const QString &status);
+    void scheduleRollUp();
+    void rollUpInBackground();
+    bool rollUp(int maxPoints, bool *more, QString *error);
+    bool readBuckets(const HistoryQuery &query, HistoryResult *result);
 
     QString m_path;
     QString m_connectionName;
@@ -72,6 +85,7 @@ private:
     quint64 m_highWater = 0;
     QList<PendingWrite> m_pending;
     bool m_commitScheduled = false;
+    bool m_rollUpScheduled = false;
     // Field names known per device key "account\ndevice" (union kept in the
     // devices table).
     QHash<QString, QSet<QString>> m_deviceFields;

@@ -108,7 +108,9 @@ struct HistoryQuery
     QDateTime since; // inclusive
     QDateTime until; // exclusive
     QStringList fields; // empty: every field
-    int limit = 10000;
+    int limit = 10000; // points, or buckets with a step
+    // Seconds per bucket (API.md "History for long ranges"), 0: raw points.
+    int stepSeconds = 0;
 };
 
 struct HistoryPoint
@@ -118,11 +120,31 @@ struct HistoryPoint
     QJsonObject fields;
 };
 
+// One field's aggregates over the points of a bucket that have it.
+struct FieldAggregate
+{
+    QString name;
+    double min = 0;
+    double max = 0;
+    double mean = 0;
+    double last = 0; // the value of the bucket's latest point (device time) that has the field
+};
+
+// One step of a history with `step`: the points whose device time is in
+// [start, start + step).
+struct HistoryStepBucket
+{
+    qint64 startMs = 0; // a multiple of the step since the Unix epoch
+    qint64 count = 0; // points in the bucket, whatever fields they have
+    QList<FieldAggregate> fields; // sorted by name
+};
+
 struct HistoryResult
 {
     bool ok = false;
     QString error;
-    QList<HistoryPoint> points; // ascending time
+    QList<HistoryPoint> points; // ascending time (no step)
+    QList<HistoryStepBucket> buckets; // ascending time (with a step)
     bool truncated = false;
 };
 

@@ -8,10 +8,14 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <deque>
 #include <memory>
 
@@ -31,6 +35,7 @@ namespace {
 constexpr int kDefaultHistoryLimit = 10000;
 constexpr int kMaxHistoryLimit = 100000;
 constexpr int kMaxAlerts = 10000;
+constexpr int kMaxHistoryStep = 86400; // API.md "History for long ranges": a day
 
 // The answers of one connection, in request order. Qt 6.4 reads and routes
 // the next request of a keep-alive connection while an earlier answer is
@@ -124,6 +129,95 @@ private:
     QPointer<AnswerQueue> m_queue;
     std::shared_ptr<AnswerQueue::Slot> m_slot;
 };
+
+// A JSON string, escaped as RFC 8259 asks. Field names are
+// [A-Za-z0-9_.-] when they came through ingest, but a point store may hold
+// names of other writers (InfluxDB).
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    out += '"';
+    const QByteArray utf8 = text.toUtf8();
+    for (const char c : utf8) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[(c >> 4) & 0xf];
+            out += "0123456789abcdef"[c & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+// A number as QJsonDocument reads it back exactly: whole numbers without a
+// fraction, the rest in the shortest form that round-trips (std::to_chars:
+// a few times faster than QByteArray::number, and a day of one-minute
+// buckets of 21 fields is 120,000 numbers; bench/history).
+void appendJsonNumber(QByteArray &out, double value)
+{
+    char buffer[32];
+    const auto [end, error] = std::abs(value) < 9007199254740992.0 && value == std::floor(value)
+        ? std::to_chars(buffer, buffer + sizeof buffer, qint64(value))
+        : std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, error == std::errc() ? end - buffer : 0);
+}
+
+// {"buckets": [...], "step": s, "truncated": b} of API.md "History for long
+// ranges", written directly: QJsonObject builds those 120,000 numbers
+// several times slower than the storage reads them (bench/history).
+QByteArray bucketsJson(const HistoryResult &result, int stepSeconds)
+{
+    // Each field name escaped once, not once per bucket and aggregate.
+    QHash<QString, QByteArray> quotedNames;
+    const auto quoted = [&quotedNames](const QString &name) -> const QByteArray & {
+        auto it = quotedNames.find(name);
+        if (it == quotedNames.end()) {
+            QByteArray text;
+            appendJsonString(text, name);
+            it = quotedNames.insert(name, text + ':');
+        }
+        return *it;
+    };
+    QByteArray out;
+    const qsizetype fieldsPerBucket = result.buckets.isEmpty() ? 0 : result.buckets.first().fields.size();
+    out.reserve(64 + result.buckets.size() * (96 + fieldsPerBucket * 4 * 32));
+    out += "{\"buckets\":[";
+    for (qsizetype i = 0; i < result.buckets.size(); ++i) {
+        const HistoryStepBucket &bucket = result.buckets.at(i);
+        if (i > 0)
+            out += ',';
+        out += "{\"ts\":\"";
+        out += formatRfc3339Utc(QDateTime::fromMSecsSinceEpoch(bucket.startMs, Qt::UTC)).toLatin1();
+        out += "\",\"count\":";
+        out += QByteArray::number(bucket.count);
+        const auto appendObject = [&out, &bucket, &quoted](const char *key, double FieldAggregate::*member) {
+            out += ",\"";
+            out += key;
+            out += "\":{";
+            for (qsizetype f = 0; f < bucket.fields.size(); ++f) {
+                if (f > 0)
+                    out += ',';
+                out += quoted(bucket.fields.at(f).name);
+                appendJsonNumber(out, bucket.fields.at(f).*member);
+            }
+            out += '}';
+        };
+        appendObject("min", &FieldAggregate::min);
+        appendObject("max", &FieldAggregate::max);
+        appendObject("mean", &FieldAggregate::mean);
+        appendObject("last", &FieldAggregate::last);
+        out += '}';
+    }
+    out += "],\"step\":";
+    out += QByteArray::number(stepSeconds);
+    out += ",\"truncated\":";
+    out += result.truncated ? "true" : "false";
+    out += '}';
+    return out;
+}
 
 ApiError forbidden(const QString &message)
 {
@@ -252,7 +346,7 @@ void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServ
     const PendingAnswer answer(std::move(responder));
     QHash<QString, QString> values;
     const QStringList allowed{QStringLiteral("deviceId"), QStringLiteral("since"), QStringLiteral("until"),
-                              QStringLiteral("fields"), QStringLiteral("limit")};
+                              QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("step")};
     const std::optional<AccessClaims> authorized = authorizeQuery(*m_auth, request, allowed, answer, &values);
     if (!authorized)
         return;
@@ -289,6 +383,18 @@ void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServ
         }
         query.limit = limit;
     }
+    if (values.contains(QStringLiteral("step"))) {
+        // Digits only: toInt() would also take "+60" and " 60".
+        const QString text = values.value(QStringLiteral("step"));
+        bool ok = !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit() && c.unicode() < 128; });
+        const int step = ok ? text.toInt(&ok) : 0;
+        if (!ok || step < 1 || step > kMaxHistoryStep) {
+            answer.sendError(ApiError::invalidRequest(
+                QStringLiteral("\"step\" must be a whole number of seconds from 1 to %1.").arg(kMaxHistoryStep)));
+            return;
+        }
+        query.stepSeconds = step;
+    }
     if (values.contains(QStringLiteral("fields"))) {
         query.fields = values.value(QStringLiteral("fields")).split(QLatin1Char(','));
         for (const QString &name : std::as_const(query.fields)) {
@@ -305,9 +411,13 @@ void TelemetryRoutes::handleHistory(const QHttpServerRequest &request, QHttpServ
         answer.sendError(forbidden(QStringLiteral("Device \"%1\" is not one you may see.").arg(deviceId)));
         return;
     }
-    m_storage->readHistory(query, [answer](const HistoryResult &result) {
+    m_storage->readHistory(query, [answer, step = query.stepSeconds](const HistoryResult &result) {
         if (!result.ok) {
             answer.sendError(storageUnavailable());
+            return;
+        }
+        if (step > 0) {
+            answer.send(QHttpServerResponse(QByteArrayLiteral("application/json"), bucketsJson(result, step)));
             return;
         }
         QJsonArray points;

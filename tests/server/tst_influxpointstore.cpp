@@ -205,6 +205,20 @@ QJsonObject historyFields(int i)
     return fields;
 }
 
+// Buckets as text, one per bucket: "<start - base in ms> n=<count>
+// <field>=<min>/<max>/<mean>/<last> ...", fields in the order given.
+QStringList describeBuckets(const QList<HistoryStepBucket> &buckets, const QDateTime &base)
+{
+    QStringList lines;
+    for (const HistoryStepBucket &bucket : buckets) {
+        QString line = QStringLiteral("%1 n=%2").arg(bucket.startMs - base.toMSecsSinceEpoch()).arg(bucket.count);
+        for (const FieldAggregate &field : bucket.fields)
+            line += QStringLiteral(" %1=%2/%3/%4/%5").arg(field.name).arg(field.min).arg(field.max).arg(field.mean).arg(field.last);
+        lines.append(line);
+    }
+    return lines;
+}
+
 } // namespace
 
 class tst_InfluxPointStore : public QObject
@@ -221,6 +235,8 @@ private Q_SLOTS:
     void writtenPointsAreRowsOfTelemetry();
     void readHistory_data();
     void readHistory();
+    void readBuckets_data();
+    void readBuckets();
     void resentPointOverwritesItself();
     void sameMillisecondDifferentSeqBothKept();
     void tagsAreEscaped();
@@ -258,6 +274,7 @@ private:
 
     InfluxProcess m_influx;
     QDateTime m_historyBase;
+    QDateTime m_bucketBase; // a multiple of two minutes
 };
 
 QUrl tst_InfluxPointStore::storeUrl(const QString &db) const
@@ -342,6 +359,24 @@ void tst_InfluxPointStore::initTestCase()
     }
     const WriteOutcome outcome = write(*store, points);
     QVERIFY2(outcome.ok, qPrintable(outcome.error));
+
+    // The bucket data set (API.md "History for long ranges"), in its own
+    // database: the points of tst_telemetryapi's bucket tests.
+    const auto bucketStore = openStore(QStringLiteral("buckets"));
+    QVERIFY(bucketStore);
+    m_bucketBase = QDateTime::fromMSecsSinceEpoch(recentTime().toMSecsSinceEpoch() / 120000 * 120000, Qt::UTC);
+    const QString a = QStringLiteral("a");
+    const QList<PointWrite> bucketPoints{
+        makePoint(kDevice, m_bucketBase.addMSecs(-61000), 1, {{a, 10.0}}),
+        makePoint(kDevice, m_bucketBase.addMSecs(-1), 2, {{a, 2.0}, {QStringLiteral("c"), -1.5}}), // 59.999 s
+        makePoint(kDevice, m_bucketBase, 3, {{a, 1.0}}), // 60.000 s: the next minute
+        makePoint(kDevice, m_bucketBase.addMSecs(10000), 4, {{a, 5.0}}),
+        makePoint(kDevice, m_bucketBase.addMSecs(30000), std::nullopt, {{a, 3.0}, {QStringLiteral("b"), 7.0}}),
+        makePoint(otherDevice, m_bucketBase, 1, {{a, 99.0}}),
+        makePoint(otherAccount, m_bucketBase, 1, {{a, 98.0}}),
+    };
+    const WriteOutcome bucketOutcome = write(*bucketStore, bucketPoints);
+    QVERIFY2(bucketOutcome.ok, qPrintable(bucketOutcome.error));
 }
 
 void tst_InfluxPointStore::init()
@@ -517,6 +552,77 @@ void tst_InfluxPointStore::readHistory()
         }
         QCOMPARE(point.fields, wanted);
     }
+}
+
+void tst_InfluxPointStore::readBuckets_data()
+{
+    QTest::addColumn<int>("sinceMs"); // offsets from the base
+    QTest::addColumn<int>("untilMs");
+    QTest::addColumn<int>("step");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QStringList>("fields");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<bool>("truncated");
+
+    const QString before = QStringLiteral("-120000 n=1 a=10/10/10/10");
+    const QString lastSecond = QStringLiteral("-60000 n=1 a=2/2/2/2 c=-1.5/-1.5/-1.5/-1.5");
+    const QString base = QStringLiteral("0 n=3 a=1/5/3/3 b=7/7/7/7");
+    QTest::newRow("59.999 s and 60.000 s in different buckets")
+        << -120000 << 60000 << 60 << 100 << QStringList() << QStringList{before, lastSecond, base} << false;
+    QTest::newRow("since inclusive, until exclusive")
+        << -1 << 30000 << 60 << 100 << QStringList()
+        << QStringList{QStringLiteral("-60000 n=1 a=2/2/2/2 c=-1.5/-1.5/-1.5/-1.5"), QStringLiteral("0 n=2 a=1/5/3/5")}
+        << false;
+    QTest::newRow("two-minute buckets")
+        << -240000 << 120000 << 120 << 100 << QStringList()
+        << QStringList{QStringLiteral("-120000 n=2 a=2/10/6/2 c=-1.5/-1.5/-1.5/-1.5"), base} << false;
+    QTest::newRow("30 s buckets")
+        << -120000 << 60000 << 30 << 100 << QStringList()
+        << QStringList{QStringLiteral("-90000 n=1 a=10/10/10/10"), QStringLiteral("-30000 n=1 a=2/2/2/2 c=-1.5/-1.5/-1.5/-1.5"),
+                       QStringLiteral("0 n=2 a=1/5/3/5"), QStringLiteral("30000 n=1 a=3/3/3/3 b=7/7/7/7")}
+        << false;
+    QTest::newRow("fields filter: a field of one point, count of every point")
+        << -120000 << 60000 << 60 << 100 << QStringList{QStringLiteral("b")}
+        << QStringList{QStringLiteral("-120000 n=1"), QStringLiteral("-60000 n=1"), QStringLiteral("0 n=3 b=7/7/7/7")} << false;
+    QTest::newRow("limit counts buckets, the newest kept")
+        << -120000 << 60000 << 60 << 2 << QStringList() << QStringList{lastSecond, base} << true;
+    QTest::newRow("limit equal to the buckets")
+        << -120000 << 60000 << 60 << 3 << QStringList() << QStringList{before, lastSecond, base} << false;
+    QTest::newRow("a day") << -120000 << 60000 << 86400 << 100 << QStringList() << QStringList() << false;
+    QTest::newRow("range without points") << -600000 << -300000 << 60 << 100 << QStringList() << QStringList() << false;
+}
+
+void tst_InfluxPointStore::readBuckets()
+{
+    QFETCH(int, sinceMs);
+    QFETCH(int, untilMs);
+    QFETCH(int, step);
+    QFETCH(int, limit);
+    QFETCH(QStringList, fields);
+    QFETCH(QStringList, expected);
+    QFETCH(bool, truncated);
+
+    InfluxPointStore store(storeUrl(QStringLiteral("buckets")), 24);
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    HistoryQuery query = historyQuery(kDevice, m_bucketBase.addMSecs(sinceMs), m_bucketBase.addMSecs(untilMs), limit);
+    query.fields = fields;
+    query.stepSeconds = step;
+    const HistoryResult result = read(store, query);
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QVERIFY(result.points.isEmpty());
+    QCOMPARE(result.truncated, truncated);
+    for (const HistoryStepBucket &bucket : result.buckets)
+        QCOMPARE(bucket.startMs % (qint64(step) * 1000), 0);
+    if (step == 86400) {
+        // The points may straddle midnight UTC: one or two buckets.
+        qint64 count = 0;
+        for (const HistoryStepBucket &bucket : result.buckets)
+            count += bucket.count;
+        QCOMPARE(count, 5);
+        return;
+    }
+    QCOMPARE(describeBuckets(result.buckets, m_bucketBase), expected);
 }
 
 void tst_InfluxPointStore::resentPointOverwritesItself()

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void pointsAreTheTelemetryEventsOfTheLog();
     void highWaterSurvivesPurgeAndRestart();
     void retentionPurge();
+    void bucketsFollowPurgeAndRestart();
     void deviceStatesSurviveRestart();
     void latestStateEventsAfterRestart();
     void droppedConnectionFailsWrites();
@@ -482,6 +483,49 @@ void tst_SqliteStorage::retentionPurge()
     QCOMPARE(page.events.size(), 1);
     QCOMPARE(page.events.first().id, quint64(2));
     QCOMPARE(page.oldestRetainedId, quint64(2));
+}
+
+void tst_SqliteStorage::bucketsFollowPurgeAndRestart()
+{
+    // History with step reads per-minute rollups; they must hold what the
+    // points table holds, after a purge (points go by receive time) and
+    // across a restart (folding goes on from where it was).
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const QDateTime minute = QDateTime::fromMSecsSinceEpoch(nowMs - nowMs % 60000, Qt::UTC);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    WriteBatch batch;
+    for (int i = 0; i < 3; ++i) {
+        PointWrite write = makePoint(quint64(i + 1), kDevice, i, minute.addSecs(-180 + 60 * i + 5), i);
+        if (i < 2)
+            write.event.ts = now.addSecs(-25 * 3600); // received 25 h ago: purged below
+        batch.points.append(write);
+    }
+    QVERIFY(writeAndWait(*m_storage, batch).ok);
+    HistoryQuery query{kDevice.accountId, kDevice.deviceId, minute.addSecs(-600), minute.addSecs(600), {}, 100, 60};
+    const auto bucketStarts = [this, &query, &minute] {
+        QList<qint64> starts;
+        const HistoryResult result = readHistoryAndWait(*m_storage, query);
+        for (const HistoryStepBucket &bucket : result.buckets)
+            starts.append((bucket.startMs - minute.toMSecsSinceEpoch()) / 1000);
+        return starts;
+    };
+    QCOMPARE(bucketStarts(), (QList<qint64>{-180, -120, -60}));
+
+    std::optional<bool> purged;
+    m_storage->purge(now.addSecs(-24 * 3600), [&purged](bool ok) { purged = ok; });
+    QVERIFY(QTest::qWaitFor([&purged] { return purged.has_value(); }, kStorageTimeoutMs));
+    QVERIFY(*purged);
+    QCOMPARE(bucketStarts(), (QList<qint64>{-60}));
+
+    reopen();
+    QVERIFY(writeAndWait(*m_storage, WriteBatch{{makePoint(4, kDevice, 3, minute.addSecs(-30), 7)}, {}}).ok);
+    QCOMPARE(bucketStarts(), (QList<qint64>{-60}));
+    const HistoryResult result = readHistoryAndWait(*m_storage, query);
+    QCOMPARE(result.buckets.size(), 1);
+    QCOMPARE(result.buckets.first().count, 2);
+    QCOMPARE(result.buckets.first().fields.first().name, QStringLiteral("cpu"));
+    QCOMPARE(result.buckets.first().fields.first().max, 7.0);
+    QCOMPARE(result.buckets.first().fields.first().last, 7.0);
 }
 
 void tst_SqliteStorage::deviceStatesSurviveRestart()

@@ -93,6 +93,22 @@ QList<QByteArray> readResponses(QTcpSocket &socket, int count, int timeoutMs)
     return responses;
 }
 
+// One bucket of a history with step, as the server writes it; "ts" is an
+// offset in ms from the test's base minute until bucketTime() replaces it.
+QJsonObject bucketJson(qint64 offsetMs, int count, const QJsonObject &min, const QJsonObject &max,
+                       const QJsonObject &mean, const QJsonObject &last)
+{
+    return QJsonObject{{QStringLiteral("ts"), double(offsetMs)}, {QStringLiteral("count"), count},
+                       {QStringLiteral("min"), min},        {QStringLiteral("max"), max},
+                       {QStringLiteral("mean"), mean},      {QStringLiteral("last"), last}};
+}
+
+// A bucket whose fields each have one value.
+QJsonObject bucketJson(qint64 offsetMs, int count, const QJsonObject &values)
+{
+    return bucketJson(offsetMs, count, values, values, values, values);
+}
+
 QStringList ids(const HttpResponse &response)
 {
     QStringList list;
@@ -119,6 +135,12 @@ private Q_SLOTS:
     void duplicateRepostBurnsNoId();
     void historyQueries_data();
     void historyQueries();
+    void historyStepRefusals_data();
+    void historyStepRefusals();
+    void historyBuckets_data();
+    void historyBuckets();
+    void bucketsOfADay();
+    void bucketsOfAnotherAccount();
     void accountsNeverSeeEachOther();
     void siteLimitedUser();
     void alertsEndpoint();
@@ -138,6 +160,8 @@ private Q_SLOTS:
 private:
     HttpResponse post(const QByteArray &body, const QByteArray &key);
     int historyCount(const QString &token, const QString &deviceId);
+    void postBucketPoints();
+    QString bucketTime(qint64 offsetMs) const;
 
     std::unique_ptr<TestServer> m_server;
     HttpClient m_http;
@@ -146,6 +170,10 @@ private:
     QByteArray m_otherKey; // globex / lab / jetson-01 (same device id, other account)
     QString m_token;       // alice@acme, all sites
     QString m_serverFunction; // the test function m_server was made for
+    // History with step: the start of a minute a minute ago, and the server
+    // that has postBucketPoints()' points.
+    QDateTime m_bucketBase;
+    const TestServer *m_bucketServer = nullptr;
 };
 
 void tst_TelemetryApi::init()
@@ -385,6 +413,216 @@ void tst_TelemetryApi::historyQueries()
     }
     if (status == 401)
         QVERIFY(response.header("WWW-Authenticate").startsWith("Bearer realm=\"sightline\""));
+}
+
+QString tst_TelemetryApi::bucketTime(qint64 offsetMs) const
+{
+    return formatRfc3339Utc(m_bucketBase.addMSecs(offsetMs));
+}
+
+// The points of the bucket tests, once per server: around the start of the
+// last whole two minutes (a multiple of both steps of the tests), within the
+// allowed clock skew (the last ones may be up to 30 s ahead of the clock).
+void tst_TelemetryApi::postBucketPoints()
+{
+    if (m_bucketServer == m_server.get())
+        return;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    m_bucketBase = QDateTime::fromMSecsSinceEpoch(nowMs - nowMs % 120000, Qt::UTC);
+    const auto point = [this](qint64 offsetMs, int seq, const QJsonObject &fields) {
+        return QJsonObject{{QStringLiteral("deviceId"), QStringLiteral("jetson-01")},
+                           {QStringLiteral("ts"), formatRfc3339Utc(m_bucketBase.addMSecs(offsetMs))},
+                           {QStringLiteral("seq"), seq},
+                           {QStringLiteral("fields"), fields}};
+    };
+    const QJsonObject p0 = point(-61000, 1, {{QStringLiteral("a"), 10}});
+    const QJsonObject p1 = point(-1, 2, {{QStringLiteral("a"), 2}, {QStringLiteral("c"), -1.5}}); // 59.999 s
+    const QJsonObject p2 = point(0, 3, {{QStringLiteral("a"), 1}}); // 60.000 s: the next minute
+    const QJsonObject p3 = point(10000, 4, {{QStringLiteral("a"), 5}});
+    const QJsonObject p4 = point(30000, 5, {{QStringLiteral("a"), 3}, {QStringLiteral("b"), 7}});
+    // Two posts with a read between them: the second folds new points into
+    // rollup minutes that already exist.
+    QCOMPARE(post(QJsonDocument(QJsonArray{p0, p1, p2}).toJson(QJsonDocument::Compact), m_key1).status, 202);
+    const HttpResponse between = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&step=60")), bearer(m_token));
+    QCOMPARE(between.status, 200);
+    QCOMPARE(between.json().value(QStringLiteral("buckets")).toArray().size(), 3);
+    QCOMPARE(post(QJsonDocument(QJsonArray{p3, p4}).toJson(QJsonDocument::Compact), m_key1).status, 202);
+    // Another device of the account: never in jetson-01's buckets.
+    QCOMPARE(post(pointJson(QStringLiteral("jetson-02"), 1, 99, m_bucketBase), m_key2).status, 202);
+    m_bucketServer = m_server.get();
+}
+
+void tst_TelemetryApi::historyStepRefusals_data()
+{
+    QTest::addColumn<QString>("step");
+    QTest::newRow("zero") << "0";
+    QTest::newRow("negative") << "-1";
+    QTest::newRow("fraction") << "1.5";
+    QTest::newRow("more than a day") << "86401";
+    QTest::newRow("not a number") << "abc";
+    QTest::newRow("empty") << "";
+    QTest::newRow("with a plus sign") << "%2B60";
+    QTest::newRow("with a space") << "%2060";
+    QTest::newRow("beyond int") << "99999999999";
+}
+
+void tst_TelemetryApi::historyStepRefusals()
+{
+    QFETCH(QString, step);
+    const HttpResponse response = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&step=") + step), bearer(m_token));
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.errorCode(), QStringLiteral("invalid_request"));
+    const QString message = response.json().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QLatin1String("\"step\"")), qPrintable(message));
+}
+
+void tst_TelemetryApi::historyBuckets_data()
+{
+    QTest::addColumn<qint64>("sinceMs"); // offsets from the base minute
+    QTest::addColumn<qint64>("untilMs");
+    QTest::addColumn<QString>("extra"); // more query parameters
+    QTest::addColumn<QJsonArray>("buckets"); // "ts" as an offset
+    QTest::addColumn<bool>("truncated");
+
+    using O = QJsonObject;
+    const QString a = QStringLiteral("a");
+    const QJsonObject minuteBefore = bucketJson(-120000, 1, O{{a, 10}});
+    const QJsonObject lastSecond = bucketJson(-60000, 1, O{{a, 2}, {QStringLiteral("c"), -1.5}});
+    const QJsonObject baseMinute = bucketJson(0, 3, O{{a, 1}, {QStringLiteral("b"), 7}}, O{{a, 5}, {QStringLiteral("b"), 7}},
+                                              O{{a, 3}, {QStringLiteral("b"), 7}}, O{{a, 3}, {QStringLiteral("b"), 7}});
+    const QJsonArray all{minuteBefore, lastSecond, baseMinute};
+
+    QTest::newRow("whole minutes: 59.999 s and 60.000 s in different buckets")
+        << qint64(-120000) << qint64(60000) << "step=60" << all << false;
+    QTest::newRow("partial minutes at both ends") << qint64(-65000) << qint64(45000) << "step=60" << all << false;
+    QTest::newRow("since inclusive") << qint64(0) << qint64(60000) << "step=60" << QJsonArray{baseMinute} << false;
+    QTest::newRow("since cuts the first point off") << qint64(-60999) << qint64(60000) << "step=60"
+                                                    << QJsonArray{lastSecond, baseMinute} << false;
+    QTest::newRow("until exclusive")
+        << qint64(-120000) << qint64(30000) << "step=60"
+        << QJsonArray{minuteBefore, lastSecond, bucketJson(0, 2, O{{a, 1}}, O{{a, 5}}, O{{a, 3}}, O{{a, 5}})} << false;
+    QTest::newRow("two-minute buckets")
+        << qint64(-180000) << qint64(60000) << "step=120"
+        << QJsonArray{bucketJson(-120000, 2, O{{a, 2}, {QStringLiteral("c"), -1.5}}, O{{a, 10}, {QStringLiteral("c"), -1.5}},
+                                 O{{a, 6}, {QStringLiteral("c"), -1.5}}, O{{a, 2}, {QStringLiteral("c"), -1.5}}),
+                      baseMinute}
+        << false;
+    QTest::newRow("30 s buckets from the points")
+        << qint64(-120000) << qint64(60000) << "step=30"
+        << QJsonArray{bucketJson(-90000, 1, O{{a, 10}}), bucketJson(-30000, 1, O{{a, 2}, {QStringLiteral("c"), -1.5}}),
+                      bucketJson(0, 2, O{{a, 1}}, O{{a, 5}}, O{{a, 3}}, O{{a, 5}}),
+                      bucketJson(30000, 1, O{{a, 3}, {QStringLiteral("b"), 7}})}
+        << false;
+    QTest::newRow("fields filter: a field of one point")
+        << qint64(-120000) << qint64(60000) << "step=60&fields=b"
+        << QJsonArray{bucketJson(-120000, 1, O{}), bucketJson(-60000, 1, O{}), bucketJson(0, 3, O{{QStringLiteral("b"), 7}})}
+        << false;
+    QTest::newRow("fields filter: two fields")
+        << qint64(-120000) << qint64(60000) << "step=60&fields=c,a"
+        << QJsonArray{minuteBefore, lastSecond, bucketJson(0, 3, O{{a, 1}}, O{{a, 5}}, O{{a, 3}}, O{{a, 3}})} << false;
+    QTest::newRow("limit counts buckets, the newest kept")
+        << qint64(-120000) << qint64(60000) << "step=60&limit=2" << QJsonArray{lastSecond, baseMinute} << true;
+    QTest::newRow("limit equal to the buckets") << qint64(-120000) << qint64(60000) << "step=60&limit=3" << all << false;
+    QTest::newRow("limit one from the points")
+        << qint64(-120000) << qint64(60000) << "step=30&limit=1"
+        << QJsonArray{bucketJson(30000, 1, O{{a, 3}, {QStringLiteral("b"), 7}})} << true;
+    QTest::newRow("range without points") << qint64(-600000) << qint64(-300000) << "step=60" << QJsonArray{} << false;
+    QTest::newRow("empty range") << qint64(0) << qint64(0) << "step=60" << QJsonArray{} << false;
+}
+
+void tst_TelemetryApi::historyBuckets()
+{
+    QFETCH(qint64, sinceMs);
+    QFETCH(qint64, untilMs);
+    QFETCH(QString, extra);
+    QFETCH(QJsonArray, buckets);
+    QFETCH(bool, truncated);
+    postBucketPoints();
+    if (QTest::currentTestFailed())
+        return;
+    const auto encoded = [](const QString &time) { return QString::fromLatin1(QUrl::toPercentEncoding(time)); };
+    const HttpResponse response = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&since=%1&until=%2&")
+                          .arg(encoded(bucketTime(sinceMs)), encoded(bucketTime(untilMs)))
+                      + extra),
+        bearer(m_token));
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.header("Content-Type").startsWith("application/json"));
+    const QJsonObject body = response.json();
+    QVERIFY2(!body.isEmpty(), response.body.constData());
+    QJsonArray expected;
+    for (const QJsonValue &bucket : std::as_const(buckets)) {
+        QJsonObject object = bucket.toObject();
+        object.insert(QStringLiteral("ts"), bucketTime(qint64(object.value(QStringLiteral("ts")).toDouble())));
+        expected.append(object);
+    }
+    const int step = extra.section(QStringLiteral("step="), 1).section(QLatin1Char('&'), 0, 0).toInt();
+    QCOMPARE(body.value(QStringLiteral("buckets")).toArray(), expected);
+    QCOMPARE(body.value(QStringLiteral("step")).toInt(), step);
+    QCOMPARE(body.value(QStringLiteral("truncated")).toBool(), truncated);
+    QCOMPARE(body.keys(), (QStringList{QStringLiteral("buckets"), QStringLiteral("step"), QStringLiteral("truncated")}));
+    // Bucket starts are multiples of the step since the epoch.
+    for (const QJsonValue &bucket : body.value(QStringLiteral("buckets")).toArray()) {
+        const auto start = parseRfc3339(bucket.toObject().value(QStringLiteral("ts")).toString());
+        QVERIFY(start);
+        QCOMPARE(start->toMSecsSinceEpoch() % (qint64(step) * 1000), 0);
+    }
+}
+
+void tst_TelemetryApi::bucketsOfADay()
+{
+    postBucketPoints();
+    if (QTest::currentTestFailed())
+        return;
+    // The last hour in buckets of a day: the points may straddle midnight
+    // UTC, so one or two buckets, each at a midnight.
+    const HttpResponse response = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&step=86400&until=")
+                      + QString::fromLatin1(QUrl::toPercentEncoding(bucketTime(600000)))),
+        bearer(m_token));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.json().value(QStringLiteral("step")).toInt(), 86400);
+    const QJsonArray buckets = response.json().value(QStringLiteral("buckets")).toArray();
+    QVERIFY(!buckets.isEmpty() && buckets.size() <= 2);
+    int count = 0;
+    for (const QJsonValue &bucket : buckets) {
+        const auto start = parseRfc3339(bucket.toObject().value(QStringLiteral("ts")).toString());
+        QVERIFY(start);
+        QCOMPARE(start->time(), QTime(0, 0));
+        count += bucket.toObject().value(QStringLiteral("count")).toInt();
+    }
+    QCOMPARE(count, 5);
+}
+
+void tst_TelemetryApi::bucketsOfAnotherAccount()
+{
+    postBucketPoints();
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(post(pointJson(QStringLiteral("jetson-01"), 1, 42, m_bucketBase), m_otherKey).status, 202);
+    const QString gary = m_server->signIn(QStringLiteral("gary"), kPassword);
+    QVERIFY(!gary.isEmpty());
+    // As for points: a device of another account is 403, not an empty list ...
+    const HttpResponse refused = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-02&step=60")), bearer(gary));
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.errorCode(), QStringLiteral("forbidden"));
+    // ... and the same device id in gary's account has only gary's point.
+    const HttpResponse own = m_http.get(
+        m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&step=60")), bearer(gary));
+    QCOMPARE(own.status, 200);
+    const QJsonArray buckets = own.json().value(QStringLiteral("buckets")).toArray();
+    QCOMPARE(buckets.size(), 1);
+    QCOMPARE(buckets.first().toObject().value(QStringLiteral("count")).toInt(), 1);
+    QCOMPARE(buckets.first().toObject().value(QStringLiteral("last")).toObject(),
+             (QJsonObject{{QStringLiteral("gpu_temp_c"), 42}}));
+    // A token without the device's site: 403 too.
+    const QString roofer = m_server->signIn(QStringLiteral("roofer"), kPassword);
+    QCOMPARE(m_http.get(m_server->url(QStringLiteral("/api/v1/telemetry/history?deviceId=jetson-01&step=60")),
+                        bearer(roofer)).status,
+             403);
 }
 
 void tst_TelemetryApi::accountsNeverSeeEachOther()

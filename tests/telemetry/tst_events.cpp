@@ -25,6 +25,8 @@ private Q_SLOTS:
     void roundTrip();
     void historyPage_data();
     void historyPage();
+    void historyBucketPage_data();
+    void historyBucketPage();
     void deviceList();
 };
 
@@ -268,6 +270,68 @@ void tst_Events::historyPage()
     for (const TelemetryData &p : page.value().points)
         QCOMPARE(p.deviceId, QStringLiteral("dev"));
     QCOMPARE(page.value().truncated, points == 2);
+}
+
+void tst_Events::historyBucketPage_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("buckets"); // -1 = error
+    QTest::addColumn<QString>("error");
+    QTest::newRow("two buckets")
+        << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00.000Z","count":3,"min":{"a":1,"b":7},"max":{"a":5,"b":7},"mean":{"a":3,"b":7},"last":{"a":3,"b":7}},)"
+                      R"({"ts":"2026-11-22T10:01:00.000Z","count":1,"min":{"a":2},"max":{"a":2},"mean":{"a":2},"last":{"a":2}}],"step":60,"truncated":true})")
+        << 2 << QString();
+    QTest::newRow("empty") << QByteArray(R"({"buckets":[],"step":86400,"truncated":false})") << 0 << QString();
+    QTest::newRow("missing aggregate objects allowed")
+        << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00Z","count":2}],"step":60,"truncated":false})") << 1 << QString();
+    QTest::newRow("step zero") << QByteArray(R"({"buckets":[],"step":0})") << -1 << QStringLiteral("\"step\"");
+    QTest::newRow("step fraction") << QByteArray(R"({"buckets":[],"step":1.5})") << -1 << QStringLiteral("\"step\"");
+    QTest::newRow("step missing") << QByteArray(R"({"buckets":[]})") << -1 << QStringLiteral("\"step\"");
+    QTest::newRow("step as text") << QByteArray(R"({"buckets":[],"step":"60"})") << -1 << QStringLiteral("\"step\"");
+    QTest::newRow("buckets missing") << QByteArray(R"({"step":60})") << -1 << QStringLiteral("\"buckets\"");
+    QTest::newRow("bucket not an object") << QByteArray(R"({"buckets":[1],"step":60})") << -1 << QStringLiteral("bucket 0");
+    QTest::newRow("second bucket with a bad ts")
+        << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00Z","count":1},{"ts":"soon","count":1}],"step":60})") << -1
+        << QStringLiteral("bucket 1");
+    QTest::newRow("count missing") << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00Z"}],"step":60})") << -1
+                                   << QStringLiteral("\"count\"");
+    QTest::newRow("aggregate not an object")
+        << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00Z","count":1,"min":[1]}],"step":60})") << -1
+        << QStringLiteral("\"min\"");
+    QTest::newRow("aggregate value not a number")
+        << QByteArray(R"({"buckets":[{"ts":"2026-11-22T10:00:00Z","count":1,"max":{"a":"1"}}],"step":60})") << -1
+        << QStringLiteral("\"max\".\"a\"");
+}
+
+void tst_Events::historyBucketPage()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(int, buckets);
+    QFETCH(QString, error);
+    const ParseResult<HistoryBucketPage> page = HistoryBucketPage::fromJson(QJsonDocument::fromJson(json).object());
+    QCOMPARE(page.isOk(), buckets >= 0);
+    if (buckets < 0) {
+        QVERIFY2(page.error().contains(error), qPrintable(page.error()));
+        return;
+    }
+    QCOMPARE(page.value().buckets.size(), buckets);
+    if (buckets == 2) {
+        QCOMPARE(page.value().stepMs, 60000);
+        QVERIFY(page.value().truncated);
+        const HistoryBucket &first = page.value().buckets.at(0);
+        QCOMPARE(first.tsMs, QDateTime(QDate(2026, 11, 22), QTime(10, 0), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(first.count, 3);
+        QCOMPARE(first.min.value(QStringLiteral("a")), 1.0);
+        QCOMPARE(first.max.value(QStringLiteral("a")), 5.0);
+        QCOMPARE(first.mean.value(QStringLiteral("a")), 3.0);
+        QCOMPARE(first.last.value(QStringLiteral("b")), 7.0);
+        QCOMPARE(page.value().buckets.at(1).tsMs - first.tsMs, 60000);
+    }
+    if (buckets == 1) {
+        const HistoryBucket &only = page.value().buckets.at(0);
+        QCOMPARE(only.count, 2);
+        QVERIFY(only.min.isEmpty() && only.max.isEmpty() && only.mean.isEmpty() && only.last.isEmpty());
+    }
 }
 
 void tst_Events::deviceList()

@@ -1,6 +1,7 @@
 #include "commandline.h"
 
-#include "ui/livechartwidget.h"
+#include "telemetry/workspacetime.h"
+#include "ui/displaypreferences.h"
 
 #include <QCoreApplication>
 
@@ -11,10 +12,17 @@ CommandLine::CommandLine()
     , m_version(m_parser.addVersionOption())
     , m_serverOption(QStringLiteral("server"), QStringLiteral("Server URL."), QStringLiteral("URL"))
     , m_userOption(QStringLiteral("user"), QStringLiteral("User name."), QStringLiteral("U"))
-    , m_deviceOption(QStringLiteral("device"), QStringLiteral("Devices to chart, comma-separated."),
+    , m_deviceOption(QStringLiteral("device"),
+                     QStringLiteral("Devices the charts, stats and timelines of the layout show, comma-separated "
+                                    "(names or * globs)."),
                      QStringLiteral("d1,d2"))
-    , m_windowOption(QStringLiteral("window"), QStringLiteral("Chart window: 1, 5, 15 or 60 minutes."),
-                     QStringLiteral("MINUTES"))
+    , m_windowOption(QStringLiteral("window"),
+                     QStringLiteral("Live time window: 1, 5, 15, 60, 360 or 1440 minutes."), QStringLiteral("MINUTES"))
+    , m_layoutOption(QStringLiteral("layout"),
+                     QStringLiteral("Open this layout: the name of a saved layout, or a layout file."),
+                     QStringLiteral("FILE|NAME"))
+    , m_themeOption(QStringLiteral("theme"), QStringLiteral("Colour theme: system, light or dark (kept as the setting)."),
+                    QStringLiteral("THEME"))
     , m_screenshotOption(QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE.png and exit."),
                          QStringLiteral("FILE"))
     , m_afterOption(QStringLiteral("after"), QStringLiteral("Seconds to wait before --screenshot."),
@@ -24,7 +32,7 @@ CommandLine::CommandLine()
         "Live telemetry dashboard. With --server and --user it signs in without the dialog when "
         "SIGHTLINE_PASSWORD is set or a stored sign-in works."));
     m_parser.addOptions(
-        {m_serverOption, m_userOption, m_deviceOption, m_windowOption, m_screenshotOption, m_afterOption});
+        {m_serverOption, m_userOption, m_deviceOption, m_windowOption, m_layoutOption, m_themeOption, m_screenshotOption, m_afterOption});
 }
 
 bool CommandLine::asksForHelpOrVersion(const QStringList &arguments)
@@ -55,8 +63,8 @@ bool CommandLine::parse(const QStringList &arguments)
     if (m_parser.isSet(m_windowOption)) {
         bool ok = false;
         m_windowMinutes = m_parser.value(m_windowOption).toInt(&ok);
-        if (!ok || !LiveChartWidget::windowChoicesMinutes().contains(m_windowMinutes)) {
-            m_error = QStringLiteral("--window must be one of 1, 5, 15, 60");
+        if (!ok || !WorkspaceTime::windowChoicesMinutes().contains(m_windowMinutes)) {
+            m_error = QStringLiteral("--window must be one of 1, 5, 15, 60, 360, 1440");
             return false;
         }
     }
@@ -65,6 +73,15 @@ bool CommandLine::parse(const QStringList &arguments)
     if (!afterOk || m_afterSeconds < 0) {
         m_error = QStringLiteral("--after must be a non-negative number of seconds");
         return false;
+    }
+    m_theme.reset();
+    if (m_parser.isSet(m_themeOption)) {
+        ThemeChoice theme = ThemeChoice::System;
+        if (!themeChoiceFromName(m_parser.value(m_themeOption), &theme)) {
+            m_error = QStringLiteral("--theme must be system, light or dark");
+            return false;
+        }
+        m_theme = theme;
     }
     m_server = QUrl();
     if (m_parser.isSet(m_serverOption)) {
@@ -107,6 +124,11 @@ QString CommandLine::username() const
 QStringList CommandLine::devices() const
 {
     return m_parser.value(m_deviceOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
+QString CommandLine::layout() const
+{
+    return m_parser.value(m_layoutOption);
 }
 
 QString CommandLine::screenshotPath() const

@@ -2,10 +2,14 @@
 
 #include "dashboardoptions.h"
 
+#include "ui/theme.h"
+
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace Sightline {
 
@@ -38,6 +42,8 @@ public:
     QString username() const;
     QStringList devices() const;
     int windowMinutes() const { return m_windowMinutes; } // 0: not given
+    std::optional<ThemeChoice> theme() const { return m_theme; } // --theme, when given
+    QString layout() const; // --layout FILE|NAME, empty when not given
     QString screenshotPath() const;
     double afterSeconds() const { return m_afterSeconds; }
 
@@ -49,12 +55,15 @@ private:
     QCommandLineOption m_userOption;
     QCommandLineOption m_deviceOption;
     QCommandLineOption m_windowOption;
+    QCommandLineOption m_layoutOption;
+    QCommandLineOption m_themeOption;
     QCommandLineOption m_screenshotOption;
     QCommandLineOption m_afterOption;
     QString m_error;
     QUrl m_server;
     int m_windowMinutes = 0;
     double m_afterSeconds = 0;
+    std::optional<ThemeChoice> m_theme;
 };
 
 } // namespace Sightline

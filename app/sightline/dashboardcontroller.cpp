@@ -11,10 +11,13 @@
 #include "auth/tokenstore.h"
 #include "stream/streamclient.h"
 #include "telemetry/alerttablemodel.h"
+#include "telemetry/bucketstore.h"
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
-#include "ui/livechartwidget.h"
+#include "telemetry/statetimeline.h"
+#include "telemetry/workspacetime.h"
+#include "ui/workspace.h"
 #include "ui/logindialog.h"
 
 #include <QDateTime>
@@ -46,7 +49,7 @@ SignInError signInErrorFor(AuthClient::Error error)
 
 } // namespace
 
-DashboardController::DashboardController(MainWindow *window, const DashboardModels &models,
+DashboardController::DashboardController(MainWindow *window, const WorkspaceModels &models,
                                          const DashboardOptions &options, QObject *parent)
     : QObject(parent)
     , m_window(window)
@@ -58,7 +61,7 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     , m_history(new HistoryLoader(&m_network, this))
     , m_alertsLoader(new AlertsLoader(&m_network, this))
     , m_directory(new DeviceDirectory(&m_network, this))
-    , m_router(new EventRouter({models.series, models.devices, models.alerts, models.latest}, this))
+    , m_router(new EventRouter(models, this))
 {
     m_server = options.server;
     m_username = options.username;
@@ -85,7 +88,7 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     });
     connect(m_history, &HistoryLoader::loaded, this, &DashboardController::handleHistoryLoaded);
     connect(m_history, &HistoryLoader::failed, this, [this](const QString &deviceId, const QString &reason, int status) {
-        m_historySince.remove(deviceId); // tried again at the next token or reconnect
+        m_bucketsAsked.remove(deviceId); // tried again at the next token, reconnect or range
         showMessage(tr("Could not load the history of %1: %2").arg(deviceId, reason));
         if (status == 401 && m_session)
             m_session->refreshNow();
@@ -105,27 +108,28 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     connect(m_window, &MainWindow::retryRequested, this, &DashboardController::retryNow);
     connect(m_window, &MainWindow::signInRequested, this, &DashboardController::openSignInDialog);
     connect(m_window, &MainWindow::signOutRequested, this, &DashboardController::signOut);
-    connect(m_window, &MainWindow::selectedDevicesChanged, this, &DashboardController::loadHistoryFor);
-    connect(m_window, &MainWindow::windowMinutesChanged, this, [this] {
-        forgetTrimmedHistory();
-        loadHistoryFor(m_models.devices->checkedDevices());
+    // What the panels show decides what is loaded (issue 14): the raw
+    // points of the range for every device some panel draws over time, the
+    // buckets a chart asks for when its range holds more points than it has
+    // pixels. The stores' retention follows the range first, so a page that
+    // arrives is never trimmed away as too old.
+    Workspace *workspace = m_window->workspace();
+    connect(models.time, &WorkspaceTime::rangeChanged, this, [this] {
+        applyTimeToStores();
+        m_loadSoon.start();
     });
-    // Looking back (a pan or zoom into the past) loads what the chart then
-    // shows, once the mouse rests; following live again lets the store
-    // forget it (LiveChartWidget::keepWhatIsShown).
-    m_lookBack.setSingleShot(true);
-    m_lookBack.setInterval(kLookBackDelayMs);
-    connect(&m_lookBack, &QTimer::timeout, this, [this] { loadHistoryFor(m_models.devices->checkedDevices()); });
-    LiveChartWidget *chart = m_window->chart();
-    connect(chart, &LiveChartWidget::visibleRangeChanged, &m_lookBack, qOverload<>(&QTimer::start));
-    connect(chart, &LiveChartWidget::followingLiveChanged, this, &DashboardController::forgetTrimmedHistory);
-    connect(chart, &LiveChartWidget::pausedChanged, this, &DashboardController::forgetTrimmedHistory);
+    connect(workspace, &Workspace::panelsChanged, &m_loadSoon, qOverload<>(&QTimer::start));
+    connect(workspace, &Workspace::historyNeeded, this, &DashboardController::loadHistory);
+    connect(workspace, &Workspace::bucketsNeeded, this, &DashboardController::loadBuckets);
+    m_loadSoon.setSingleShot(true);
+    m_loadSoon.setInterval(kLoadDelayMs); // a zoom or a drag comes to rest first
+    connect(&m_loadSoon, &QTimer::timeout, this, &DashboardController::loadWhatPanelsShow);
+    connect(m_history, &HistoryLoader::bucketsLoaded, this, [this](const QString &deviceId, const HistoryBucketPage &page) {
+        m_models.buckets->mergeBuckets(deviceId, page);
+    });
+    applyTimeToStores();
     connect(m_keychainStore, &TokenStore::keychainUnavailable, this, &DashboardController::showMessage);
 
-    if (!options.devices.isEmpty()) {
-        m_models.devices->setCheckedDevices(options.devices);
-        m_autoChecked = true; // the user chose
-    }
     updateStatus();
 }
 
@@ -296,7 +300,7 @@ void DashboardController::handleAccessTokenChanged()
         m_directory->load();
     if (!m_alertsLoaded && !m_alertsLoader->isLoading())
         m_alertsLoader->load();
-    loadHistoryFor(m_models.devices->checkedDevices());
+    loadWhatPanelsShow();
 }
 
 void DashboardController::handleSessionExpired(const QString &reason)
@@ -401,18 +405,18 @@ void DashboardController::resetData()
     m_stream->setLastEventId(QString());
     m_history->cancelAll();
     m_directory->cancel();
-    m_historySince.clear();
-    m_lookBack.stop();
+    m_bucketsAsked.clear();
+    m_loadSoon.stop();
     m_devicesLoaded = false;
     m_alertsLoader->cancel();
     m_alertsLoaded = false;
     m_wasLive = false;
     m_models.series->clear();
+    m_models.buckets->clear();
     m_models.latest->clear();
     m_models.alerts->clear();
-    const QStringList checked = m_models.devices->checkedDevices();
+    m_models.timeline->clear();
     m_models.devices->setDevices({});
-    m_models.devices->setCheckedDevices(checked); // kept for when the list loads again
 }
 
 void DashboardController::handleStreamState()
@@ -427,7 +431,7 @@ void DashboardController::handleStreamState()
         // History goes after the stream is live: every point stored after
         // the server subscribed us comes live, every one before is in the
         // history answer, and SeriesStore drops the overlap (issue 6 item 4).
-        loadHistoryFor(m_models.devices->checkedDevices());
+        loadWhatPanelsShow();
     }
     updateStatus();
 }
@@ -458,42 +462,71 @@ void DashboardController::handleDevicesLoaded(const QList<DeviceInfo> &devices)
 {
     m_devicesLoaded = true;
     m_models.devices->setDevices(devices);
-    if (!m_autoChecked && m_models.devices->checkedDevices().isEmpty() && m_options.autoCheckDevices > 0) {
-        m_models.devices->setCheckedDevices(m_models.devices->deviceIds().mid(0, m_options.autoCheckDevices));
-    }
-    m_autoChecked = true;
     emit devicesLoaded(int(devices.size()));
+    loadWhatPanelsShow(); // "*" panels now match these devices
 }
 
-void DashboardController::loadHistoryFor(const QStringList &deviceIds)
+bool DashboardController::canLoad() const
 {
-    if (!m_wasLive || !m_session || m_session->state() != Session::State::SignedIn)
-        return; // loaded once the stream is live
-    const LiveChartWidget *chart = m_window->chart();
+    return m_wasLive && m_session && m_session->state() == Session::State::SignedIn;
+}
+
+void DashboardController::applyTimeToStores()
+{
+    // Raw points are kept for the range (up to kMaxRawSpanMs back from its
+    // end; longer ranges are drawn from buckets), with 10 % to spare so the
+    // left edge never runs out between two trims. While the range stands
+    // still (paused, or an absolute range) its left edge holds what was
+    // loaded for it; following live again lets the store forget it.
+    const WorkspaceTime *time = m_models.time;
+    const qint64 rawSpan = std::min(time->spanMs(), kMaxRawSpanMs);
+    m_models.series->setRetentionMs(rawSpan + rawSpan / 10);
+    m_models.series->setKeepSinceMs(time->isFollowing() ? 0 : time->toMs() - rawSpan);
+}
+
+void DashboardController::loadWhatPanelsShow()
+{
+    const WorkspaceTime *time = m_models.time;
+    const qint64 to = time->toMs();
+    loadHistory(m_window->workspace()->devicesDrawnOverTime(), to - std::min(time->spanMs(), kMaxRawSpanMs), to);
+}
+
+void DashboardController::loadHistory(const QStringList &deviceIds, qint64 fromMs, qint64 toMs)
+{
+    if (!canLoad())
+        return; // loaded once the stream is live (loadWhatPanelsShow)
+    // What the store lacks of [fromMs, toMs]: everything before its oldest
+    // point. The store itself is the record of what is loaded, so a trim
+    // (a shorter window) can never leave a range marked loaded that is not
+    // (issue 14: the false "no data" band after 1 → 5 minutes). The part
+    // after the oldest point is complete: live points since the stream went
+    // live, and history before that.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 since = now - chart->windowMs();
-    if (!chart->isFollowingLive())
-        since = std::min(since, chart->visibleFromMs());
+    const qint64 until = std::max(toMs, now) + kUntilSlackMs;
     for (const QString &deviceId : deviceIds) {
-        const auto loaded = m_historySince.constFind(deviceId);
-        if (loaded != m_historySince.constEnd() && loaded.value() <= since)
-            continue; // already covers the range
-        // Only the part before what is loaded (1 ms over it: points sharing
-        // that millisecond are not lost; the store drops the repeats).
-        const qint64 until = loaded != m_historySince.constEnd() ? loaded.value() + 1 : now + kUntilSlackMs;
-        m_historySince.insert(deviceId, since);
-        m_history->load(deviceId, since, until);
+        const qint64 oldest = m_models.series->oldestMs(deviceId);
+        if (oldest != 0 && oldest <= fromMs)
+            continue;
+        // Up to the oldest point, 1 ms over it: points sharing that
+        // millisecond are not lost; the store drops the repeats.
+        m_history->load(deviceId, fromMs, oldest != 0 ? std::min(until, oldest + 1) : until);
     }
 }
 
-void DashboardController::forgetTrimmedHistory()
+void DashboardController::loadBuckets(const QStringList &deviceIds, qint64 fromMs, qint64 toMs, int stepSeconds)
 {
-    // The store may have dropped what lay before the window; what it keeps
-    // for sure is the window back from now (a device's newest point is not
-    // later than now), so history before that is loaded again when needed.
-    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - m_window->chart()->windowMs();
-    for (auto it = m_historySince.begin(); it != m_historySince.end(); ++it)
-        it.value() = std::max(it.value(), kept);
+    if (!canLoad())
+        return;
+    const qint64 stepMs = qint64(stepSeconds) * 1000;
+    for (const QString &deviceId : deviceIds) {
+        // One load per device, step and range; the chart asks again when its
+        // range or step changes.
+        const BucketRequest request{fromMs, toMs, stepMs};
+        if (m_bucketsAsked.value(deviceId) == request)
+            continue;
+        m_bucketsAsked.insert(deviceId, request);
+        m_history->loadBuckets(deviceId, fromMs, toMs + stepMs, stepSeconds);
+    }
 }
 
 void DashboardController::handleHistoryLoaded(const QString &deviceId, const HistoryPage &page)
@@ -501,6 +534,7 @@ void DashboardController::handleHistoryLoaded(const QString &deviceId, const His
     const int added = m_models.series->mergeHistory(deviceId, page.points);
     if (!page.points.isEmpty())
         m_models.latest->applyPoint(page.points.constLast()); // never overwrites a newer live value
+    m_models.timeline->noteDataCoverage(*m_models.series, deviceId); // online where points exist
     qCDebug(lcApp) << "merged" << added << "of" << page.points.size() << "history points of" << deviceId;
     emit historyMerged(deviceId, added);
 }

@@ -47,9 +47,14 @@ class DashboardController : public QObject
 
 public:
     static constexpr qint64 kUntilSlackMs = 10 * 60 * 1000; // device clocks ahead of ours
-    static constexpr int kLookBackDelayMs = 250;
+    // A range change (a zoom, a drag, another window) comes to rest this
+    // long before its history is loaded.
+    static constexpr int kLoadDelayMs = 250;
+    // Raw points are kept and loaded for at most this much of a range;
+    // charts draw longer ranges from buckets (API.md "History for long ranges").
+    static constexpr qint64 kMaxRawSpanMs = 60 * 60 * 1000;
 
-    DashboardController(MainWindow *window, const DashboardModels &models, const DashboardOptions &options,
+    DashboardController(MainWindow *window, const WorkspaceModels &models, const DashboardOptions &options,
                         QObject *parent = nullptr);
     ~DashboardController() override;
 
@@ -102,17 +107,23 @@ private:
     void handleDevicesLoaded(const QList<DeviceInfo> &devices);
     void handleHistoryLoaded(const QString &deviceId, const HistoryPage &page);
     void startOrResumeStream();
-    // Loads what the chart needs of each device and is not loaded yet: its
-    // window, or back to the left edge while the user looks into the past.
-    void loadHistoryFor(const QStringList &deviceIds);
-    void forgetTrimmedHistory();
+    // Whether loads may go out: signed in, and the stream has been live
+    // (history loaded before it could miss points; see handleStreamState).
+    bool canLoad() const;
+    // The series store keeps the raw points of the workspace's range.
+    void applyTimeToStores();
+    // The raw points of the range for every device a panel draws over time.
+    void loadWhatPanelsShow();
+    // The part of [fromMs, toMs] the series store lacks, per device.
+    void loadHistory(const QStringList &deviceIds, qint64 fromMs, qint64 toMs);
+    void loadBuckets(const QStringList &deviceIds, qint64 fromMs, qint64 toMs, int stepSeconds);
     void resetData();
     void updateStatus();
     void showMessage(const QString &text);
     QString identityKey() const;
 
     MainWindow *m_window; // not owned
-    DashboardModels m_models;
+    WorkspaceModels m_models;
     DashboardOptions m_options;
     QNetworkAccessManager m_network;
     TokenStore *m_keychainStore = nullptr;
@@ -135,9 +146,18 @@ private:
     bool m_devicesLoaded = false;
     bool m_alertsLoaded = false;
     bool m_wasLive = false;       // the stream has been live for this identity
-    bool m_autoChecked = false;
-    QHash<QString, qint64> m_historySince; // device → since of its loaded (or loading) history
-    QTimer m_lookBack; // a pan or zoom comes to rest: load what it shows
+    struct BucketRequest
+    {
+        qint64 fromMs = 0;
+        qint64 toMs = 0;
+        qint64 stepMs = 0;
+        friend bool operator==(const BucketRequest &a, const BucketRequest &b)
+        {
+            return a.fromMs == b.fromMs && a.toMs == b.toMs && a.stepMs == b.stepMs;
+        }
+    };
+    QHash<QString, BucketRequest> m_bucketsAsked; // device → the buckets last asked for
+    QTimer m_loadSoon; // the range or the panels changed: load what they show once it rests
 };
 
 } // namespace Sightline

@@ -16,12 +16,8 @@ struct DashboardOptions
     // SIGHTLINE_PASSWORD: with server and username, signs in without the
     // dialog. Held only until the sign-in is sent; never logged or stored.
     QString password;
-    QStringList devices;  // --device: the devices to chart
     // Where "remember me" keeps the refresh token (tests: MemoryOnly).
     TokenStore::Backend keychainBackend = TokenStore::Backend::Keychain;
-    // With nothing checked (no --device, no saved choice), chart up to this
-    // many devices of the list, so a first start shows data.
-    int autoCheckDevices = 6;
     // Stream tuning; 0 keeps the contract's default. Tests shorten them.
     int silenceTimeoutMs = 0;
     int maxReconnectDelayMs = 0;

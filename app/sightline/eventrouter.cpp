@@ -3,17 +3,18 @@
 #include "logging.h"
 
 #include "telemetry/alerttablemodel.h"
+#include "telemetry/bucketstore.h"
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
 
 namespace Sightline {
 
-EventRouter::EventRouter(const Models &models, QObject *parent)
+EventRouter::EventRouter(const WorkspaceModels &models, QObject *parent)
     : QObject(parent)
     , m_models(models)
 {
-    Q_ASSERT(models.series && models.devices && models.alerts && models.latest);
+    Q_ASSERT(models.series && models.buckets && models.devices && models.alerts && models.latest);
 }
 
 QString EventRouter::siteOfTopic(const QString &topic)
@@ -54,6 +55,7 @@ bool EventRouter::route(const SseEvent &event)
         if (!point.isOk())
             return reject(event, point.error());
         m_models.series->addPoint(point.value());
+        m_models.buckets->addPoint(point.value());
         m_models.latest->applyPoint(point.value());
         m_models.devices->notePoint(point.value().deviceId, point.value().tsMs);
         break;

@@ -2,20 +2,16 @@
 
 #include "stream/sseevent.h"
 #include "telemetry/events.h"
+#include "telemetry/workspacemodels.h"
 
 #include <QObject>
 
 namespace Sightline {
 
-class AlertTableModel;
-class DeviceListModel;
-class LatestValuesModel;
-class SeriesStore;
-
 // The one place where stream events become model updates (issue 6): parses
 // each SseEvent's JSON envelope (API.md "Live stream") and feeds the
-// telemetry models. telemetry → series, latest values and the device's
-// last point; alert → alert table; device_status → device tree; system
+// telemetry models. telemetry → series, buckets (the live edge of a long
+// range), latest values and the device's last point; alert → alert table; device_status → device tree; system
 // events are handed on (systemEventReceived) for the controller to act on.
 // An event that does not follow the contract is dropped with a reason
 // (eventRejected) and never reaches a model half-read.
@@ -25,15 +21,7 @@ class EventRouter : public QObject
 
 public:
     // The models, none owned; all must outlive the router.
-    struct Models
-    {
-        SeriesStore *series = nullptr;
-        DeviceListModel *devices = nullptr;
-        AlertTableModel *alerts = nullptr;
-        LatestValuesModel *latest = nullptr;
-    };
-
-    explicit EventRouter(const Models &models, QObject *parent = nullptr);
+    explicit EventRouter(const WorkspaceModels &models, QObject *parent = nullptr);
 
     // Returns false (and emits eventRejected) for an event that does not
     // follow the contract.
@@ -52,7 +40,7 @@ signals:
 private:
     bool reject(const SseEvent &event, const QString &reason);
 
-    Models m_models;
+    WorkspaceModels m_models;
     qint64 m_routed = 0;
     qint64 m_rejected = 0;
 };

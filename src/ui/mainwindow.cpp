@@ -3,33 +3,33 @@
 #include "telemetry/alerttablemodel.h"
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
-#include "telemetry/seriesstore.h"
+#include "telemetry/layoutlibrary.h"
+#include "telemetry/workspacetime.h"
 #include "ui/alertnotifier.h"
-#include "ui/alerttableview.h"
-#include "ui/chartview.h"
 #include "ui/connectionbanner.h"
-#include "ui/devicelistview.h"
-#include "ui/latestvaluetiles.h"
+#include "ui/displaypreferences.h"
+#include "ui/layoutsmenu.h"
 #include "ui/livechartwidget.h"
 #include "ui/logging.h"
+#include "ui/paneldock.h"
 #include "ui/settingsmenu.h"
 #include "ui/shortcutsdialog.h"
 #include "ui/statusfields.h"
+#include "ui/timecontrolbar.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
-#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -42,78 +42,42 @@ namespace {
 // QSettings keys. Deliberately nothing about tokens or passwords.
 const QString kServerUrlKey = QStringLiteral("server/url");
 const QString kGeometryKey = QStringLiteral("window/geometry");
-const QString kStateKey = QStringLiteral("window/state");
-const QString kMainSplitterKey = QStringLiteral("window/mainSplitter");
-const QString kRightSplitterKey = QStringLiteral("window/rightSplitter");
-const QString kDevicesKey = QStringLiteral("chart/devices");
-const QString kFieldKey = QStringLiteral("chart/field");
-const QString kWindowMinutesKey = QStringLiteral("chart/windowMinutes");
-
-QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
-{
-    auto *box = new QWidget(parent);
-    auto *layout = new QVBoxLayout(box);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    auto *label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), box);
-    label->setBuddy(content);
-    layout->addWidget(label);
-    layout->addWidget(content, 1);
-    return box;
-}
+const QString kLayoutKey = QStringLiteral("workspace/layout");
+const QString kLayoutModifiedKey = QStringLiteral("workspace/modified");
 
 } // namespace
 
-MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
+MainWindow::MainWindow(const WorkspaceModels &models, LayoutLibrary *library, QWidget *parent)
     : QMainWindow(parent)
     , m_models(models)
     , m_statsTimer(new QTimer(this))
 {
-    Q_ASSERT(models.series && models.devices && models.alerts && models.latest);
+    Q_ASSERT(models.series && models.devices && models.alerts && models.latest && models.time && library);
     setWindowTitle(tr("Sightline"));
     setObjectName(QStringLiteral("mainWindow"));
 
     m_banner = new ConnectionBanner(this);
-    m_deviceView = new DeviceListView(models.devices, this);
-    m_tiles = new LatestValueTiles(models.latest, systemClock(), this);
-    m_chart = new LiveChartWidget(models.series, this);
-    m_alertView = new AlertTableView(models.alerts, this);
-
-    // Devices | (tiles / chart / alerts)
-    m_rightSplitter = new QSplitter(Qt::Vertical, this);
-    m_rightSplitter->setChildrenCollapsible(false);
-    m_rightSplitter->addWidget(titled(tr("Latest values"), m_tiles, this));
-    m_rightSplitter->addWidget(m_chart);
-    m_rightSplitter->addWidget(m_alertView);
-    m_rightSplitter->setStretchFactor(0, 0);
-    m_rightSplitter->setStretchFactor(1, 1);
-    m_rightSplitter->setStretchFactor(2, 0);
-    m_rightSplitter->setSizes({164, 400, 170});
-
-    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
-    m_mainSplitter->setChildrenCollapsible(false);
-    m_mainSplitter->addWidget(titled(tr("Devices"), m_deviceView, this));
-    m_mainSplitter->addWidget(m_rightSplitter);
-    m_mainSplitter->setStretchFactor(0, 0);
-    m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({300, 900});
+    m_timeControl = new TimeControlBar(models.time, this);
+    m_workspace = new Workspace(models, this);
+    m_layoutsMenu = new LayoutsMenu(m_workspace, library, this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_banner);
-    auto *body = new QWidget(central);
-    auto *bodyLayout = new QVBoxLayout(body);
-    bodyLayout->setContentsMargins(8, 8, 8, 4);
-    bodyLayout->addWidget(m_mainSplitter);
-    layout->addWidget(body, 1);
+    auto *timeRow = new QWidget(central);
+    auto *timeLayout = new QVBoxLayout(timeRow);
+    timeLayout->setContentsMargins(8, 6, 8, 2);
+    timeLayout->addWidget(m_timeControl);
+    layout->addWidget(timeRow);
+    layout->addWidget(m_workspace, 1);
     setCentralWidget(central);
 
     m_statusFields = new StatusFields(this);
     m_historyProgress = new QProgressBar(this);
     m_historyProgress->setRange(0, 0); // busy indicator: pages arrive in unknown numbers
-    m_historyProgress->setMaximumWidth(160);
+    m_historyProgress->setMaximumWidth(200);
     m_historyProgress->setFormat(tr("Loading history…"));
     m_historyProgress->setTextVisible(true);
     m_historyProgress->setVisible(false);
@@ -130,15 +94,9 @@ MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
 
     connect(m_banner, &ConnectionBanner::retryRequested, this, &MainWindow::retryRequested);
     connect(m_banner, &ConnectionBanner::signInRequested, this, &MainWindow::signInRequested);
-    connect(models.devices, &DeviceListModel::checkedDevicesChanged, this, [this](const QStringList &ids) {
-        m_chart->setDevices(ids);
-        m_models.latest->setShownDevices(ids);
-        Q_EMIT selectedDevicesChanged(ids);
-    });
-    connect(m_chart, &LiveChartWidget::windowMinutesChanged, this, &MainWindow::windowMinutesChanged);
-    connect(m_chart, &LiveChartWidget::frameRendered, this, &MainWindow::handleFrame);
-    m_chart->setDevices(models.devices->checkedDevices());
-    models.latest->setShownDevices(models.devices->checkedDevices());
+    connect(m_workspace, &Workspace::frameRendered, this, &MainWindow::handleFrame);
+    connect(m_workspace, &Workspace::modifiedChanged, this, &MainWindow::updateWindowTitle);
+    connect(m_layoutsMenu, &LayoutsMenu::layoutShown, this, &MainWindow::updateWindowTitle);
 
     m_statsTimer->setInterval(1000);
     connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::updateStatistics);
@@ -146,6 +104,7 @@ MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
 
     buildMenus();
     setConnectionStatus(ConnectionStatus::connecting());
+    setMinimumSize(800, 500);
     resize(1280, 800);
 }
 
@@ -154,44 +113,41 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *csv = file->addAction(tr("Export visible data as &CSV…"), m_chart, &LiveChartWidget::promptExportCsv);
-    csv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    QAction *png = file->addAction(tr("Export chart as &PNG…"), m_chart, &LiveChartWidget::promptExportPng);
-    png->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    file->addSeparator();
     file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    menuBar()->addMenu(m_layoutsMenu);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    WorkspaceTime *time = m_models.time;
     auto *windows = new QActionGroup(this);
     int key = Qt::Key_1;
-    for (int minutes : LiveChartWidget::windowChoicesMinutes()) {
-        QAction *action = view->addAction(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes));
+    for (int minutes : WorkspaceTime::windowChoicesMinutes()) {
+        QAction *action = view->addAction(TimeControlBar::windowText(minutes));
         action->setCheckable(true);
-        action->setChecked(minutes == m_chart->windowMinutes());
         action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key++)));
         windows->addAction(action);
-        connect(action, &QAction::triggered, m_chart, [this, minutes] { m_chart->setWindowMinutes(minutes); });
-        connect(m_chart, &LiveChartWidget::windowMinutesChanged, action, [action, minutes](int m) {
-            action->setChecked(m == minutes);
-        });
+        connect(action, &QAction::triggered, time, [time, minutes] { time->setLiveWindow(qint64(minutes) * 60000); });
+        const auto sync = [action, time, minutes] {
+            action->setChecked(time->isLive() && time->windowMs() == qint64(minutes) * 60000);
+        };
+        connect(time, &WorkspaceTime::rangeChanged, action, sync);
+        sync();
     }
+    view->addAction(tr("Custom &range…"), m_timeControl, &TimeControlBar::promptCustomRange);
     view->addSeparator();
-    QAction *pause = view->addAction(tr("&Pause chart"));
+    QAction *pause = view->addAction(tr("&Pause"));
     pause->setCheckable(true);
     pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    connect(pause, &QAction::toggled, m_chart, &LiveChartWidget::setPaused);
-    connect(m_chart, &LiveChartWidget::pausedChanged, pause, &QAction::setChecked);
-    QAction *live = view->addAction(tr("Back to &live"), m_chart, &LiveChartWidget::backToLive);
+    connect(pause, &QAction::triggered, time, &WorkspaceTime::setPaused);
+    connect(time, &WorkspaceTime::pausedChanged, pause, &QAction::setChecked);
+    QAction *live = view->addAction(tr("Back to &live"), time, &WorkspaceTime::backToLive);
     live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     view->addSeparator();
-    QAction *focusDevices = view->addAction(tr("Go to &devices"), this, [this] { m_deviceView->setFocus(); });
-    focusDevices->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
-    QAction *focusChart = view->addAction(tr("Go to &chart"), this, [this] { m_chart->setFocus(); });
-    focusChart->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
-    QAction *focusAlerts = view->addAction(tr("Go to &alerts"), this, [this] { m_alertView->table()->setFocus(); });
-    focusAlerts->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    view->addMenu(m_workspace->panelsMenu());
+    QAction *device = view->addAction(tr("Open &device view…"), this, &MainWindow::promptOpenDevice);
+    device->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
     QAction *retry = connection->addAction(tr("&Retry now"), this, &MainWindow::retryRequested);
@@ -209,7 +165,6 @@ void MainWindow::buildMenus()
                            tr("<b>Sightline</b> %1<br>Live telemetry for fleets of edge devices.")
                                    .arg(QApplication::applicationVersion()));
     });
-    m_chart->setFocusProxy(m_chart->view());
 }
 
 void MainWindow::setDisplayPreferences(DisplayPreferences *preferences)
@@ -217,6 +172,31 @@ void MainWindow::setDisplayPreferences(DisplayPreferences *preferences)
     Q_ASSERT(preferences && !m_displayPreferences);
     m_displayPreferences = preferences;
     menuBar()->insertMenu(m_helpMenu->menuAction(), new SettingsMenu(preferences, this));
+    const auto applyUtc = [this](bool utc) {
+        m_workspace->setUtc(utc);
+        m_timeControl->setUtc(utc);
+    };
+    connect(preferences, &DisplayPreferences::utcChanged, this, applyUtc);
+    applyUtc(preferences->isUtc());
+}
+
+void MainWindow::promptOpenDevice()
+{
+    const QStringList devices = m_workspace->knownDevices();
+    if (devices.isEmpty()) {
+        statusBar()->showMessage(tr("No devices known yet."), 5000);
+        return;
+    }
+    bool ok = false;
+    const QString device = QInputDialog::getItem(this, tr("Open device view"), tr("Device:"), devices, 0, false, &ok);
+    if (ok && !device.isEmpty())
+        m_workspace->openDeviceView(device);
+}
+
+void MainWindow::updateWindowTitle()
+{
+    const QString name = m_workspace->layoutName().isEmpty() ? tr("Unsaved layout") : m_workspace->layoutName();
+    setWindowTitle(tr("%1%2 — Sightline").arg(name, m_workspace->isModified() ? QStringLiteral(" •") : QString()));
 }
 
 void MainWindow::setConnectionStatus(const ConnectionStatus &status)
@@ -260,6 +240,10 @@ void MainWindow::setHistoryLoading(int pendingDevices)
 
 void MainWindow::updateStatistics()
 {
+    // Ages and stale states follow the clock whichever panels are open
+    // (the fleet, the timeline and the device tree all read them).
+    m_models.devices->refresh();
+    followHottestTemperature();
     m_statusFields->setEventsPerSecond(m_statistics.eventsPerSecond());
     m_statusFields->setLastEventAge(m_statistics.lastEventAgeMs());
     // Latency is measured only while events flow: during an outage the
@@ -295,16 +279,8 @@ void MainWindow::saveSettings(QSettings &settings) const
 {
     settings.setValue(kServerUrlKey, m_serverUrl);
     settings.setValue(kGeometryKey, saveGeometry());
-    settings.setValue(kStateKey, saveState());
-    settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
-    settings.setValue(kRightSplitterKey, m_rightSplitter->saveState());
-    settings.setValue(kDevicesKey, m_models.devices->checkedDevices());
-    // Only a field the user picked: the default may change with the devices.
-    if (m_chart->chosenField().isEmpty())
-        settings.remove(kFieldKey);
-    else
-        settings.setValue(kFieldKey, m_chart->chosenField());
-    settings.setValue(kWindowMinutesKey, m_chart->windowMinutes());
+    settings.setValue(kLayoutKey, m_workspace->currentLayout().toJson());
+    settings.setValue(kLayoutModifiedKey, m_workspace->isModified());
 }
 
 void MainWindow::restoreSettings(const QSettings &settings)
@@ -314,19 +290,53 @@ void MainWindow::restoreSettings(const QSettings &settings)
         m_statusFields->setServer(m_serverUrl);
     if (settings.contains(kGeometryKey))
         restoreGeometry(settings.value(kGeometryKey).toByteArray());
-    if (settings.contains(kStateKey))
-        restoreState(settings.value(kStateKey).toByteArray());
-    if (settings.contains(kMainSplitterKey))
-        m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray());
-    if (settings.contains(kRightSplitterKey))
-        m_rightSplitter->restoreState(settings.value(kRightSplitterKey).toByteArray());
-    if (settings.contains(kWindowMinutesKey))
-        m_chart->setWindowMinutes(settings.value(kWindowMinutesKey).toInt());
-    const QString field = settings.value(kFieldKey).toString();
-    if (!field.isEmpty())
-        m_chart->setField(field);
-    if (settings.contains(kDevicesKey))
-        m_models.devices->setCheckedDevices(settings.value(kDevicesKey).toStringList());
+    const ParseResult<WorkspaceLayout> last = WorkspaceLayout::fromJson(settings.value(kLayoutKey).toByteArray());
+    if (last.isOk()) {
+        m_layoutsMenu->show(last.value());
+        if (!settings.value(kLayoutModifiedKey).toBool())
+            m_workspace->markSaved();
+        return;
+    }
+    if (settings.contains(kLayoutKey))
+        qCWarning(lcUi).noquote() << "the last session's layout is unreadable, showing the default:" << last.error();
+    m_layoutsMenu->show(LayoutLibrary::defaultLayout(LayoutLibrary::hottestTemperatureField({})));
+    m_firstStartLayout = true;
+}
+
+void MainWindow::followHottestTemperature()
+{
+    // The first start's chart shows the hottest temperature field, which
+    // is known only once values arrive. Only while the user has not touched
+    // the layout: a chart they configured is theirs.
+    if (!m_firstStartLayout)
+        return;
+    if (m_workspace->isModified()) {
+        m_firstStartLayout = false;
+        return;
+    }
+    QHash<QString, double> hottest;
+    for (int row = 0; row < m_models.latest->rowCount(); ++row) {
+        const QModelIndex index = m_models.latest->index(row);
+        const QString field = index.data(LatestValuesModel::FieldRole).toString();
+        const double value = index.data(LatestValuesModel::ValueRole).toDouble();
+        const auto it = hottest.find(field);
+        if (it == hottest.end() || value > it.value())
+            hottest.insert(field, value);
+    }
+    if (hottest.isEmpty())
+        return;
+    const WorkspaceLayout wanted = LayoutLibrary::defaultLayout(LayoutLibrary::hottestTemperatureField(hottest));
+    const WorkspaceLayout shown = m_workspace->currentLayout();
+    if (wanted.panels == shown.panels)
+        return;
+    for (const PanelSpec &panel : wanted.panels) {
+        PanelDock *dock = m_workspace->panel(panel.id);
+        if (!dock)
+            return;
+        dock->setTitle(panel.title);
+        m_workspace->configurePanel(panel.id, panel.devices, panel.fields);
+    }
+    m_workspace->markSaved();
 }
 
 QImage MainWindow::renderToImage()

@@ -2,6 +2,7 @@
 
 #include "telemetry/streamstatistics.h"
 #include "ui/connectionstatus.h"
+#include "ui/workspace.h"
 
 #include <QImage>
 #include <QMainWindow>
@@ -10,45 +11,32 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QSettings;
-class QSplitter;
 class QSystemTrayIcon;
 
 namespace Sightline {
 
 class AlertNotifier;
-class AlertTableModel;
-class AlertTableView;
 class ConnectionBanner;
-class DeviceListModel;
-class DeviceListView;
 class DisplayPreferences;
-class LatestValueTiles;
-class LatestValuesModel;
-class LiveChartWidget;
-class SeriesStore;
+class LayoutLibrary;
+class LayoutsMenu;
 class StatusFields;
+class TimeControlBar;
 
-// The models the main window shows. None is owned by the window; all must
-// outlive it.
-struct DashboardModels
-{
-    SeriesStore *series = nullptr;
-    DeviceListModel *devices = nullptr;
-    AlertTableModel *alerts = nullptr;
-    LatestValuesModel *latest = nullptr;
-};
-
-// The dashboard window: connection banner on top, the device tree on the
-// left, latest-value tiles, the live chart and the alerts table on the
-// right, status fields at the bottom. It only observes its models and
-// reports what the user asks for through signals; the wiring in
-// app/sightline connects those to the stream client and the session.
+// The dashboard window: the connection banner and the workspace's time
+// control on top, the workspace of dock panels (Workspace) below, status
+// fields at the bottom, and the menus (Layouts, View with the panels, the
+// time windows and the device views, Connection, Help). It only observes
+// its models and reports what the user asks for through signals; the
+// wiring in app/sightline connects those to the stream client and the
+// session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const DashboardModels &models, QWidget *parent = nullptr);
+    // models and library are not owned and must outlive the window.
+    MainWindow(const WorkspaceModels &models, LayoutLibrary *library, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The connection state to show. Live also marks the device list live
@@ -62,8 +50,12 @@ public:
     // Devices whose history is still loading; 0 hides the progress indicator.
     void setHistoryLoading(int pendingDevices);
 
-    // Never stores a token or a password: only the server URL, geometry,
-    // splitters, checked devices, field and window length.
+    // Never stores a token or a password: the server URL, the window's
+    // geometry, and the workspace as it is on screen (its layout, saved or
+    // not, so the next start shows what this one showed). A first start
+    // gets LayoutLibrary::defaultLayout(): a fleet and a chart of the
+    // hottest temperature field (found once values arrive, as long as the
+    // user has not changed the layout).
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
 
@@ -75,11 +67,10 @@ public:
     // The whole window as an image (for --screenshot and documentation).
     QImage renderToImage();
 
+    Workspace *workspace() const { return m_workspace; }
+    LayoutsMenu *layoutsMenu() const { return m_layoutsMenu; }
+    TimeControlBar *timeControl() const { return m_timeControl; }
     ConnectionBanner *banner() const { return m_banner; }
-    LiveChartWidget *chart() const { return m_chart; }
-    DeviceListView *deviceView() const { return m_deviceView; }
-    LatestValueTiles *tiles() const { return m_tiles; }
-    AlertTableView *alertView() const { return m_alertView; }
     StatusFields *statusFields() const { return m_statusFields; }
     AlertNotifier *notifier() const { return m_notifier; }
     const StreamStatistics &statistics() const { return m_statistics; }
@@ -88,9 +79,6 @@ Q_SIGNALS:
     void retryRequested();
     void signInRequested();
     void signOutRequested();
-    // The checked devices changed: chart them and load their history.
-    void selectedDevicesChanged(const QStringList &deviceIds);
-    void windowMinutesChanged(int minutes);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -98,23 +86,23 @@ protected:
 private:
     void buildMenus();
     void updateStatistics();
+    void updateWindowTitle();
     void handleFrame(qint64 newestDeviceTsMs);
     void handleCriticalAlert(const QString &title, const QString &message);
+    void promptOpenDevice();
+    void followHottestTemperature();
 
-    DashboardModels m_models;
+    WorkspaceModels m_models;
     StreamStatistics m_statistics;
     ConnectionStatus m_status;
     QString m_serverUrl;
     QString m_user;
     ConnectionBanner *m_banner = nullptr;
-    DeviceListView *m_deviceView = nullptr;
-    LatestValueTiles *m_tiles = nullptr;
-    LiveChartWidget *m_chart = nullptr;
-    AlertTableView *m_alertView = nullptr;
+    TimeControlBar *m_timeControl = nullptr;
+    Workspace *m_workspace = nullptr;
+    LayoutsMenu *m_layoutsMenu = nullptr;
     StatusFields *m_statusFields = nullptr;
     QProgressBar *m_historyProgress = nullptr;
-    QSplitter *m_mainSplitter = nullptr;
-    QSplitter *m_rightSplitter = nullptr;
     QSystemTrayIcon *m_trayIcon = nullptr;
     QMenu *m_helpMenu = nullptr;
     DisplayPreferences *m_displayPreferences = nullptr;
@@ -122,6 +110,7 @@ private:
     QTimer *m_statsTimer = nullptr;
     qint64 m_lastLatencySampleTs = 0;
     bool m_liveEventPending = false; // a stream event arrived since a newer point was last drawn
+    bool m_firstStartLayout = false; // the default layout of a first start, untouched so far
 };
 
 } // namespace Sightline

@@ -2,10 +2,7 @@
 // models, and contract breaks dropped whole with a reason.
 #include "eventrouter.h"
 
-#include "telemetry/alerttablemodel.h"
-#include "telemetry/devicelistmodel.h"
-#include "telemetry/latestvaluesmodel.h"
-#include "telemetry/seriesstore.h"
+#include "support/workspacefixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -30,15 +27,13 @@ QByteArray envelope(const QByteArray &type, const QByteArray &data)
 
 struct Models
 {
-    Models()
-        : router({&series, &devices, &alerts, &latest})
-    {
-    }
-    SeriesStore series;
-    DeviceListModel devices;
-    AlertTableModel alerts;
-    LatestValuesModel latest;
-    EventRouter router;
+    WorkspaceFixture f;
+    SeriesStore &series = f.series;
+    BucketStore &buckets = f.buckets;
+    DeviceListModel &devices = f.devices;
+    AlertTableModel &alerts = f.alerts;
+    LatestValuesModel &latest = f.latest;
+    EventRouter router{f.models()};
 };
 
 } // namespace
@@ -49,6 +44,7 @@ class tst_EventRouter : public QObject
 
 private slots:
     void telemetryReachesSeriesAndTiles();
+    void telemetryExtendsLoadedBuckets();
     void alertReachesTheTable();
     void deviceStatusAddsTheDeviceUnderItsSite();
     void systemEventIsHandedOn();
@@ -77,6 +73,30 @@ void tst_EventRouter::telemetryReachesSeriesAndTiles()
     QVERIFY(m.router.route(sseEvent(QStringLiteral("telemetry"), envelope("telemetry", data), QStringLiteral("8"))));
     QCOMPARE(m.series.pointCount(QStringLiteral("d1")), 1);
     QCOMPARE(m.router.routedCount(), 2);
+}
+
+void tst_EventRouter::telemetryExtendsLoadedBuckets()
+{
+    // A long range is drawn from buckets: the live point folds into the
+    // bucket it falls in, so the live edge stays current between loads.
+    Models m;
+    HistoryBucketPage page;
+    page.stepMs = 60'000;
+    HistoryBucket bucket;
+    bucket.tsMs = parseTimestamp(QStringLiteral("2026-11-22T10:00:00Z")).value();
+    bucket.count = 1;
+    bucket.min.insert(QStringLiteral("gpu_temp_c"), 40);
+    bucket.max.insert(QStringLiteral("gpu_temp_c"), 40);
+    bucket.mean.insert(QStringLiteral("gpu_temp_c"), 40);
+    bucket.last.insert(QStringLiteral("gpu_temp_c"), 40);
+    page.buckets.append(bucket);
+    QCOMPARE(m.buckets.mergeBuckets(QStringLiteral("d1"), page), 1);
+    const QByteArray data = "{\"deviceId\":\"d1\",\"ts\":\"2026-11-22T10:00:30.000Z\",\"fields\":{\"gpu_temp_c\":50}}";
+    QVERIFY(m.router.route(sseEvent(QStringLiteral("telemetry"), envelope("telemetry", data))));
+    const QList<HistoryBucket> stored = m.buckets.buckets(QStringLiteral("d1"), bucket.tsMs, bucket.tsMs + 60'000);
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored.first().count, 2);
+    QCOMPARE(stored.first().max.value(QStringLiteral("gpu_temp_c")), 50.0);
 }
 
 void tst_EventRouter::alertReachesTheTable()

@@ -14,7 +14,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
-#include "ui/livechartwidget.h"
+#include "telemetry/workspacetime.h"
 #include "ui/logindialog.h"
 
 #include <QDateTime>
@@ -111,14 +111,17 @@ DashboardController::DashboardController(MainWindow *window, const DashboardMode
     });
     // Looking back (a pan or zoom into the past) loads what the chart then
     // shows, once the mouse rests; following live again lets the store
-    // forget it (LiveChartWidget::keepWhatIsShown).
+    // forget it (LiveChartWidget::keepWhatTimeShows).
     m_lookBack.setSingleShot(true);
     m_lookBack.setInterval(kLookBackDelayMs);
     connect(&m_lookBack, &QTimer::timeout, this, [this] { loadHistoryFor(m_models.devices->checkedDevices()); });
-    LiveChartWidget *chart = m_window->chart();
-    connect(chart, &LiveChartWidget::visibleRangeChanged, &m_lookBack, qOverload<>(&QTimer::start));
-    connect(chart, &LiveChartWidget::followingLiveChanged, this, &DashboardController::forgetTrimmedHistory);
-    connect(chart, &LiveChartWidget::pausedChanged, this, &DashboardController::forgetTrimmedHistory);
+    WorkspaceTime *time = m_window->workspaceTime();
+    connect(time, &WorkspaceTime::rangeChanged, this, [this, time] {
+        if (!time->isLive())
+            m_lookBack.start();
+    });
+    connect(time, &WorkspaceTime::modeChanged, this, &DashboardController::forgetTrimmedHistory);
+    connect(time, &WorkspaceTime::pausedChanged, this, &DashboardController::forgetTrimmedHistory);
     connect(m_keychainStore, &TokenStore::keychainUnavailable, this, &DashboardController::showMessage);
 
     if (!options.devices.isEmpty()) {
@@ -464,11 +467,11 @@ void DashboardController::loadHistoryFor(const QStringList &deviceIds)
 {
     if (!m_wasLive || !m_session || m_session->state() != Session::State::SignedIn)
         return; // loaded once the stream is live
-    const LiveChartWidget *chart = m_window->chart();
+    const WorkspaceTime *time = m_window->workspaceTime();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 since = now - chart->windowMs();
-    if (!chart->isFollowingLive())
-        since = std::min(since, chart->visibleFromMs());
+    qint64 since = now - time->windowMs();
+    if (!time->isFollowing())
+        since = std::min(since, time->fromMs());
     for (const QString &deviceId : deviceIds) {
         const auto loaded = m_historySince.constFind(deviceId);
         if (loaded != m_historySince.constEnd() && loaded.value() <= since)
@@ -486,7 +489,7 @@ void DashboardController::forgetTrimmedHistory()
     // The store may have dropped what lay before the window; what it keeps
     // for sure is the window back from now (a device's newest point is not
     // later than now), so history before that is loaded again when needed.
-    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - m_window->chart()->windowMs();
+    const qint64 kept = QDateTime::currentMSecsSinceEpoch() - m_window->workspaceTime()->windowMs();
     for (auto it = m_historySince.begin(); it != m_historySince.end(); ++it)
         it.value() = std::max(it.value(), kept);
 }

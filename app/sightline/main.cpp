@@ -9,7 +9,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
-#include "ui/livechartwidget.h"
+#include "telemetry/workspacetime.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -39,7 +39,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("User name."), QStringLiteral("U"));
     const QCommandLineOption deviceOption(QStringLiteral("device"), QStringLiteral("Devices to chart, comma-separated."),
                                           QStringLiteral("d1,d2"));
-    const QCommandLineOption windowOption(QStringLiteral("window"), QStringLiteral("Chart window: 1, 5, 15 or 60 minutes."),
+    const QCommandLineOption windowOption(QStringLiteral("window"), QStringLiteral("Chart window: 1, 5, 15, 60, 360 or 1440 minutes."),
                                           QStringLiteral("MINUTES"));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Render the main window to FILE.png and exit."),
@@ -54,8 +54,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(windowOption)) {
         bool ok = false;
         windowMinutes = parser.value(windowOption).toInt(&ok);
-        if (!ok || !Sightline::LiveChartWidget::windowChoicesMinutes().contains(windowMinutes)) {
-            err << "sightline: --window must be one of 1, 5, 15, 60\n";
+        if (!ok || !Sightline::WorkspaceTime::windowChoicesMinutes().contains(windowMinutes)) {
+            err << "sightline: --window must be one of 1, 5, 15, 60, 360, 1440\n";
             return 2;
         }
     }
@@ -85,7 +85,7 @@ int main(int argc, char *argv[])
     QSettings settings;
     window.restoreSettings(settings);
     if (windowMinutes > 0)
-        window.chart()->setWindowMinutes(windowMinutes);
+        window.workspaceTime()->setLiveWindow(windowMinutes * 60000LL);
 
     Sightline::DashboardOptions options;
     options.server = server.isValid() ? server : QUrl(window.serverUrl());

@@ -1,9 +1,11 @@
 #include "ui/mainwindow.h"
 
 #include "telemetry/alerttablemodel.h"
+#include "telemetry/bucketstore.h"
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/alertnotifier.h"
 #include "ui/alerttableview.h"
 #include "ui/chartview.h"
@@ -46,6 +48,9 @@ const QString kRightSplitterKey = QStringLiteral("window/rightSplitter");
 const QString kDevicesKey = QStringLiteral("chart/devices");
 const QString kFieldKey = QStringLiteral("chart/field");
 const QString kWindowMinutesKey = QStringLiteral("chart/windowMinutes");
+// The field charted until one is restored from the settings.
+const QStringList kDefaultFields{QStringLiteral("gpu_temp_c")};
+constexpr int kDefaultWindowMinutes = 5;
 
 QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 {
@@ -74,7 +79,11 @@ MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
     m_banner = new ConnectionBanner(this);
     m_deviceView = new DeviceListView(models.devices, this);
     m_tiles = new LatestValueTiles(models.latest, systemClock(), this);
-    m_chart = new LiveChartWidget(models.series, this);
+    m_time = new WorkspaceTime(systemClock(), this);
+    m_time->setLiveWindow(kDefaultWindowMinutes * 60000);
+    m_buckets = new BucketStore(this);
+    m_chart = new LiveChartWidget(models.series, m_buckets, m_time, this);
+    m_chart->setFieldPatterns(kDefaultFields);
     m_alertView = new AlertTableView(models.alerts, this);
 
     // Devices | (tiles / chart / alerts)
@@ -129,13 +138,18 @@ MainWindow::MainWindow(const DashboardModels &models, QWidget *parent)
     connect(m_banner, &ConnectionBanner::retryRequested, this, &MainWindow::retryRequested);
     connect(m_banner, &ConnectionBanner::signInRequested, this, &MainWindow::signInRequested);
     connect(models.devices, &DeviceListModel::checkedDevicesChanged, this, [this](const QStringList &ids) {
-        m_chart->setDevices(ids);
+        m_chart->setDevicePatterns(ids);
         m_models.latest->setShownDevices(ids);
         Q_EMIT selectedDevicesChanged(ids);
     });
-    connect(m_chart, &LiveChartWidget::windowMinutesChanged, this, &MainWindow::windowMinutesChanged);
     connect(m_chart, &LiveChartWidget::frameRendered, this, &MainWindow::handleFrame);
-    m_chart->setDevices(models.devices->checkedDevices());
+    m_chart->setDevicePatterns(models.devices->checkedDevices());
+    // The store keeps what the chart can show (it no longer sets that itself).
+    const auto keep = [this] { LiveChartWidget::keepWhatTimeShows(m_models.series, m_time); };
+    connect(m_time, &WorkspaceTime::rangeChanged, this, keep);
+    connect(m_time, &WorkspaceTime::modeChanged, this, keep);
+    connect(m_time, &WorkspaceTime::pausedChanged, this, keep);
+    keep();
     models.latest->setShownDevices(models.devices->checkedDevices());
 
     m_statsTimer->setInterval(1000);
@@ -164,24 +178,30 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     auto *windows = new QActionGroup(this);
     int key = Qt::Key_1;
-    for (int minutes : LiveChartWidget::windowChoicesMinutes()) {
-        QAction *action = view->addAction(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes));
+    for (int minutes : WorkspaceTime::windowChoicesMinutes()) {
+        QAction *action = view->addAction(minutes == 1    ? tr("Last minute")
+                                          : minutes < 60 ? tr("Last %1 minutes").arg(minutes)
+                                          : minutes == 60 ? tr("Last hour")
+                                                          : tr("Last %1 hours").arg(minutes / 60));
         action->setCheckable(true);
-        action->setChecked(minutes == m_chart->windowMinutes());
+        action->setChecked(minutes * 60000LL == m_time->windowMs());
         action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(key++)));
         windows->addAction(action);
-        connect(action, &QAction::triggered, m_chart, [this, minutes] { m_chart->setWindowMinutes(minutes); });
-        connect(m_chart, &LiveChartWidget::windowMinutesChanged, action, [action, minutes](int m) {
-            action->setChecked(m == minutes);
+        connect(action, &QAction::triggered, this, [this, minutes] {
+            m_time->setLiveWindow(minutes * 60000LL);
+            Q_EMIT windowMinutesChanged(minutes);
+        });
+        connect(m_time, &WorkspaceTime::rangeChanged, action, [this, action, minutes] {
+            action->setChecked(minutes * 60000LL == m_time->windowMs());
         });
     }
     view->addSeparator();
     QAction *pause = view->addAction(tr("&Pause chart"));
     pause->setCheckable(true);
     pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    connect(pause, &QAction::toggled, m_chart, &LiveChartWidget::setPaused);
-    connect(m_chart, &LiveChartWidget::pausedChanged, pause, &QAction::setChecked);
-    QAction *live = view->addAction(tr("Back to &live"), m_chart, &LiveChartWidget::backToLive);
+    connect(pause, &QAction::toggled, m_time, &WorkspaceTime::setPaused);
+    connect(m_time, &WorkspaceTime::pausedChanged, pause, &QAction::setChecked);
+    QAction *live = view->addAction(tr("Back to &live"), m_time, &WorkspaceTime::backToLive);
     live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     view->addSeparator();
     QAction *focusDevices = view->addAction(tr("Go to &devices"), this, [this] { m_deviceView->setFocus(); });
@@ -273,12 +293,12 @@ void MainWindow::saveSettings(QSettings &settings) const
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
     settings.setValue(kRightSplitterKey, m_rightSplitter->saveState());
     settings.setValue(kDevicesKey, m_models.devices->checkedDevices());
-    // Only a field the user picked: the default may change with the devices.
-    if (m_chart->chosenField().isEmpty())
+    // Only fields other than the default: the default may change.
+    if (m_chart->fieldPatterns() == kDefaultFields)
         settings.remove(kFieldKey);
     else
-        settings.setValue(kFieldKey, m_chart->chosenField());
-    settings.setValue(kWindowMinutesKey, m_chart->windowMinutes());
+        settings.setValue(kFieldKey, m_chart->fieldPatterns());
+    settings.setValue(kWindowMinutesKey, static_cast<int>(m_time->windowMs() / 60000));
 }
 
 void MainWindow::restoreSettings(const QSettings &settings)
@@ -295,10 +315,10 @@ void MainWindow::restoreSettings(const QSettings &settings)
     if (settings.contains(kRightSplitterKey))
         m_rightSplitter->restoreState(settings.value(kRightSplitterKey).toByteArray());
     if (settings.contains(kWindowMinutesKey))
-        m_chart->setWindowMinutes(settings.value(kWindowMinutesKey).toInt());
-    const QString field = settings.value(kFieldKey).toString();
-    if (!field.isEmpty())
-        m_chart->setField(field);
+        m_time->setLiveWindow(settings.value(kWindowMinutesKey).toInt() * 60000LL);
+    const QStringList fields = settings.value(kFieldKey).toStringList();
+    if (!fields.isEmpty())
+        m_chart->setFieldPatterns(fields);
     if (settings.contains(kDevicesKey))
         m_models.devices->setCheckedDevices(settings.value(kDevicesKey).toStringList());
 }

@@ -17,6 +17,7 @@ namespace Sightline {
 class AlertNotifier;
 class AlertTableModel;
 class AlertTableView;
+class BucketStore;
 class ConnectionBanner;
 class DeviceListModel;
 class DeviceListView;
@@ -25,6 +26,7 @@ class LatestValuesModel;
 class LiveChartWidget;
 class SeriesStore;
 class StatusFields;
+class WorkspaceTime;
 
 // The models the main window shows. None is owned by the window; all must
 // outlive it.
@@ -70,6 +72,10 @@ public:
 
     ConnectionBanner *banner() const { return m_banner; }
     LiveChartWidget *chart() const { return m_chart; }
+    // The window's one time control and bucket store, until the dock
+    // workspace (issue 14) owns them.
+    WorkspaceTime *workspaceTime() const { return m_time; }
+    BucketStore *bucketStore() const { return m_buckets; }
     DeviceListView *deviceView() const { return m_deviceView; }
     LatestValueTiles *tiles() const { return m_tiles; }
     AlertTableView *alertView() const { return m_alertView; }
@@ -105,6 +111,8 @@ private:
     LiveChartWidget *m_chart = nullptr;
     AlertTableView *m_alertView = nullptr;
     StatusFields *m_statusFields = nullptr;
+    WorkspaceTime *m_time = nullptr;
+    BucketStore *m_buckets = nullptr;
     QProgressBar *m_historyProgress = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;

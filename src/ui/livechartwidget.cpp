@@ -350,7 +350,9 @@ void LiveChartWidget::resolveSeries()
     m_keys = keys;
     m_units = units;
     m_lines.clear();
+    m_keysOf.clear();
     for (const ChartSeriesKey &key : std::as_const(m_keys)) {
+        m_keysOf[key.deviceId].append(key);
         Lines lines;
         lines.axisGroup = std::min<int>(1, static_cast<int>(m_units.indexOf(fieldUnit(key.field))));
         m_lines.insert(key, lines);
@@ -579,11 +581,15 @@ void LiveChartWidget::renderFrame()
     applyXAxis(plotColumns);
     m_view->setXRange(m_fromMs, m_toMs);
     m_view->setGaps(gapBands);
-    askForData();
+    if (isVisible() && plotColumns > 0)
+        askForData(); // a hidden chart does not know its pixels, nor what it will show
 
+    const bool bucketsLoaded = std::all_of(m_deviceIds.cbegin(), m_deviceIds.cend(), [this](const QString &device) {
+        return m_buckets->stepMs(device) > 0;
+    });
     if (m_deviceIds.isEmpty() || m_keys.isEmpty())
         m_view->setPlaceholderText(tr("Waiting for data…"));
-    else if (!hasData && m_drawingBuckets)
+    else if (!hasData && m_drawingBuckets && !bucketsLoaded)
         m_view->setPlaceholderText(tr("Waiting for the history of this time span…"));
     else if (!hasData)
         m_view->setPlaceholderText(m_time->isFollowing() ? tr("No data yet") : tr("No data in this time span"));
@@ -617,9 +623,8 @@ LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &devic
         // An empty bucket is a gap when the device's points are that far apart.
         gapMs = std::max(stepMs, m_store->gapThresholdMs(deviceId));
     }
-    for (const ChartSeriesKey &key : std::as_const(m_keys)) {
-        if (key.deviceId != deviceId)
-            continue;
+    const QList<ChartSeriesKey> keys = m_keysOf.value(deviceId);
+    for (const ChartSeriesKey &key : keys) {
         hasKeys = true;
         Lines &lines = m_lines[key];
         if (m_drawingBuckets)

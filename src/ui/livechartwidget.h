@@ -232,6 +232,7 @@ private:
     bool m_utc = false;
     QStringList m_deviceIds;
     QList<ChartSeriesKey> m_keys;
+    QHash<QString, QList<ChartSeriesKey>> m_keysOf; // by device
     QStringList m_units;
     QHash<ChartSeriesKey, Lines> m_lines;
     QHash<ChartSeriesKey, int> m_colorIndex; // stays while the panel lives: lines keep their colour

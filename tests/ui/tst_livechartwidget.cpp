@@ -10,6 +10,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QLegend>
@@ -949,6 +950,15 @@ void tst_LiveChartWidget::aDayIsDrawnFromBuckets()
     QCOMPARE(m_chart->view()->gaps().size(), 1);
     QCOMPARE(m_chart->view()->gaps().at(0).label, d1);
     QVERIFY(m_chart->view()->gaps().at(0).toMs - m_chart->view()->gaps().at(0).fromMs >= 60 * kMinuteMs - stepMs);
+    // The readout under the cursor gives a bucket's mean and range.
+    hoverAt(m_chart->view(), m_chart->view()->widgetXOf(m_now - 3 * 60 * kMinuteMs));
+    QTRY_VERIFY2_WITH_TIMEOUT(m_chart->view()->cursorReadout().contains(QStringLiteral("d1 · CPU temp  ")),
+                              qPrintable(m_chart->view()->cursorReadout()), kFrameTimeoutMs);
+    QVERIFY(m_chart->view()->cursorReadout().contains(QStringLiteral(" – ")));
+    const QString dir = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(m_chart->renderImage().save(QDir(dir).filePath(QStringLiteral("chart-24h-buckets.png"))));
+    m_time->clearCrosshair();
     // The export holds the buckets.
     const QStringList csv = m_chart->visibleWindowCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(csv.constFirst(), QStringLiteral("timestamp,device,field,min,mean,max,count"));

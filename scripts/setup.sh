@@ -19,6 +19,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev
     qtkeychain-qt6-dev libqt6sql6-sqlite libsodium-dev libjwt-dev libhiredis-dev
     libqt6svg6  # SVG icon engine: the app icon in resources/
+    qt6-l10n-tools qt6-tools-dev  # lupdate/lrelease and CMake's Qt6LinguistTools (qt_add_translations)
     libgl-dev libglx-dev libopengl-dev  # Qt6Charts finds Qt6OpenGL(Widgets) (libqt6opengl6-dev above)
     # running the apps without a desktop (demo and tests)
     xvfb xauth fonts-dejavu-core

@@ -18,6 +18,7 @@
 #include "ui/logindialog.h"
 
 #include <QDateTime>
+#include <QSettings>
 #include <QStatusBar>
 #include <QUrlQuery>
 
@@ -208,10 +209,12 @@ void DashboardController::openSignInDialog()
         m_dialog = new LoginDialog(m_window);
         connect(m_dialog, &LoginDialog::signInRequested, this, &DashboardController::handleSignInRequest);
         connect(m_dialog, &QDialog::rejected, this, &DashboardController::updateStatus);
+        m_dialog->restoreSettings(QSettings()); // "remember me" and its username
     }
     if (m_server.isValid())
         m_dialog->setServerUrl(m_server);
-    m_dialog->setUsername(m_username);
+    if (!m_username.isEmpty())
+        m_dialog->setUsername(m_username);
     m_dialog->setBusy(false);
     m_dialog->open();
     updateStatus();
@@ -242,6 +245,8 @@ void DashboardController::handleSignedIn()
     qCInfo(lcApp).noquote() << "signed in to" << m_server.toDisplayString() << "as" << m_username;
     m_window->setServerInfo(m_server.toString(), m_username);
     if (m_dialog && m_dialog->isVisible()) {
+        QSettings settings;
+        m_dialog->saveSettings(settings); // kept only once the sign-in worked
         m_dialog->setBusy(false);
         m_dialog->accept();
     }

@@ -1,14 +1,21 @@
 #include "linkstate.h"
 
-#include <QCoreApplication>
-
 namespace Sightline {
 
 namespace {
 
-QString tr(const char *text)
+// Why a session ended, in words, from the auth or stream error (which
+// starts with the server's code, API.md). Unknown reasons stay unsaid: the
+// log has them, the banner says what to do.
+QString sessionEndedInWords(const QString &error)
 {
-    return QCoreApplication::translate("Sightline::LinkState", text);
+    if (error.contains(QLatin1String("refresh_reused")))
+        return LinkState::tr("an older copy of it was used, so the server ended it to be safe");
+    if (error.contains(QLatin1String("invalid_refresh_token")))
+        return LinkState::tr("the server no longer accepts it (signed out elsewhere, or it ran out)");
+    if (error.contains(QLatin1String("invalid_token")) || error.contains(QLatin1String("token_expired")))
+        return LinkState::tr("the server no longer accepts it");
+    return QString();
 }
 
 } // namespace
@@ -20,21 +27,21 @@ ConnectionStatus LinkState::toConnectionStatus(const QDateTime &now) const
     // stream still does ends at its token's expiry.
     switch (session) {
     case Session::State::Expired:
-        return ConnectionStatus::sessionExpired(sessionError);
+        return ConnectionStatus::sessionExpired(sessionEndedInWords(sessionError));
     case Session::State::SignedOut:
         if (stream == Stream::Live)
             break; // signing in again while the old stream still runs
         if (stream == Stream::AuthExpired)
-            return ConnectionStatus::sessionExpired(streamError);
+            return ConnectionStatus::sessionExpired(sessionEndedInWords(streamError));
         if (!sessionError.isEmpty())
-            return ConnectionStatus::disconnected(sessionError);
-        return ConnectionStatus::disconnected(hasPendingSignIn ? tr("not signed in; sign in to see live data")
-                                                               : tr("not signed in"));
+            return ConnectionStatus::notSignedIn(sessionError);
+        return ConnectionStatus::notSignedIn(hasPendingSignIn ? tr("not signed in; sign in to see live data")
+                                                              : tr("not signed in"));
     case Session::State::SigningIn:
         if (stream == Stream::Live)
             break;
         if (stream == Stream::AuthExpired)
-            return ConnectionStatus::sessionExpired(streamError);
+            return ConnectionStatus::sessionExpired(sessionEndedInWords(streamError));
         return ConnectionStatus{ConnectionStatus::State::Connecting, tr("signing in"), 0, 0};
     case Session::State::SignedIn:
         break;
@@ -53,7 +60,7 @@ ConnectionStatus LinkState::toConnectionStatus(const QDateTime &now) const
         return ConnectionStatus::reconnecting(int(std::min<qint64>(ms, 24LL * 3600 * 1000)), streamError);
     }
     case Stream::AuthExpired:
-        return ConnectionStatus::sessionExpired(streamError);
+        return ConnectionStatus::sessionExpired(sessionEndedInWords(streamError));
     case Stream::Stopped:
         return ConnectionStatus::disconnected(tr("the server asked this dashboard not to reconnect"));
     case Stream::Failed:

@@ -4,6 +4,7 @@
 #include "stream/streamclient.h"
 #include "ui/connectionstatus.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QString>
 
@@ -24,6 +25,9 @@ struct LinkState
 
     // The banner's value at `now` (for the Reconnecting countdown).
     ConnectionStatus toConnectionStatus(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+
+    // tr() in the context lupdate sees (it ends in "private:", so it comes last).
+    Q_DECLARE_TR_FUNCTIONS(Sightline::LinkState)
 };
 
 } // namespace Sightline

@@ -3,6 +3,7 @@
 // and the DashboardController, and connects them. Follow one telemetry
 // point: StreamClient (src/stream) → DashboardController::handleEvent →
 // EventRouter → SeriesStore (src/telemetry) → LiveChartWidget (src/ui).
+#include "commandline.h"
 #include "dashboardcontroller.h"
 
 #include "telemetry/alerttablemodel.h"
@@ -10,70 +11,61 @@
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
 #include "telemetry/workspacetime.h"
+#include "ui/logindialog.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QIcon>
 #include <QSettings>
 #include <QTextStream>
 #include <QTimer>
 
+namespace {
+
+void setApplicationInfo()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Sightline"));
+    QCoreApplication::setApplicationName(QStringLiteral("sightline"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    setApplicationInfo();
+    QStringList rawArguments;
+    for (int i = 0; i < argc; ++i)
+        rawArguments.append(QString::fromLocal8Bit(argv[i]));
+    // --help and --version answer without a display (issue 14): QApplication
+    // would abort when no platform plugin can connect.
+    if (Sightline::CommandLine::asksForHelpOrVersion(rawArguments)) {
+        QCoreApplication app(argc, argv);
+        Sightline::CommandLine commandLine;
+        if (!commandLine.parse(QCoreApplication::arguments())) {
+            QTextStream(stderr) << "sightline: " << commandLine.errorText() << '\n';
+            return 2;
+        }
+        QTextStream(stdout) << (commandLine.isHelpRequested() ? commandLine.helpText()
+                                                              : Sightline::CommandLine::versionText() + QLatin1Char('\n'));
+        return 0;
+    }
+
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Sightline"));
-    QApplication::setApplicationName(QStringLiteral("sightline"));
+    setApplicationInfo();
     QApplication::setApplicationDisplayName(QStringLiteral("Sightline"));
-    QApplication::setApplicationVersion(QStringLiteral(PROJECT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("sightline"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/resources/sightline.svg")));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Live telemetry dashboard. With --server and --user it signs in without the dialog when "
-        "SIGHTLINE_PASSWORD is set or a stored sign-in works."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption serverOption(QStringLiteral("server"), QStringLiteral("Server URL."), QStringLiteral("URL"));
-    const QCommandLineOption userOption(QStringLiteral("user"), QStringLiteral("User name."), QStringLiteral("U"));
-    const QCommandLineOption deviceOption(QStringLiteral("device"), QStringLiteral("Devices to chart, comma-separated."),
-                                          QStringLiteral("d1,d2"));
-    const QCommandLineOption windowOption(QStringLiteral("window"), QStringLiteral("Chart window: 1, 5, 15, 60, 360 or 1440 minutes."),
-                                          QStringLiteral("MINUTES"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QStringLiteral("Render the main window to FILE.png and exit."),
-                                              QStringLiteral("FILE"));
-    const QCommandLineOption afterOption(QStringLiteral("after"), QStringLiteral("Seconds to wait before --screenshot."),
-                                         QStringLiteral("SECONDS"), QStringLiteral("0"));
-    parser.addOptions({serverOption, userOption, deviceOption, windowOption, screenshotOption, afterOption});
-    parser.process(app);
-
     QTextStream err(stderr);
-    int windowMinutes = 0;
-    if (parser.isSet(windowOption)) {
-        bool ok = false;
-        windowMinutes = parser.value(windowOption).toInt(&ok);
-        if (!ok || !Sightline::WorkspaceTime::windowChoicesMinutes().contains(windowMinutes)) {
-            err << "sightline: --window must be one of 1, 5, 15, 60, 360, 1440\n";
-            return 2;
-        }
-    }
-    bool afterOk = false;
-    const double afterSeconds = parser.value(afterOption).toDouble(&afterOk);
-    if (!afterOk || afterSeconds < 0) {
-        err << "sightline: --after must be a non-negative number of seconds\n";
+    Sightline::CommandLine commandLine;
+    if (!commandLine.parse(QApplication::arguments())) {
+        err << "sightline: " << commandLine.errorText() << '\n';
         return 2;
     }
-    QUrl server;
-    if (parser.isSet(serverOption)) {
-        server = QUrl(parser.value(serverOption));
-        if (!server.isValid() || (server.scheme() != QLatin1String("http") && server.scheme() != QLatin1String("https"))
-            || server.host().isEmpty()) {
-            err << "sightline: --server must be an http:// or https:// URL, e.g. http://127.0.0.1:8080\n";
-            return 2;
-        }
-    }
+    const int windowMinutes = commandLine.windowMinutes();
+    const double afterSeconds = commandLine.afterSeconds();
+    const QUrl server = commandLine.server();
 
     Sightline::SeriesStore series;
     Sightline::DeviceListModel devices;
@@ -89,17 +81,19 @@ int main(int argc, char *argv[])
 
     Sightline::DashboardOptions options;
     options.server = server.isValid() ? server : QUrl(window.serverUrl());
-    options.username = parser.value(userOption);
+    // No --user: the one "remember me" kept, so its stored sign-in is tried.
+    options.username = commandLine.username().isEmpty() ? Sightline::LoginDialog::rememberedUsername(settings)
+                                                        : commandLine.username();
     options.password = qEnvironmentVariable("SIGHTLINE_PASSWORD");
-    if (parser.isSet(deviceOption))
-        options.devices = parser.value(deviceOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    options.devices = commandLine.devices();
     Sightline::DashboardController controller(&window, models, options);
 
     window.show();
     controller.start();
 
-    if (parser.isSet(screenshotOption)) {
-        const QString path = parser.value(screenshotOption);
+    const QString screenshotPath = commandLine.screenshotPath();
+    if (!screenshotPath.isEmpty()) {
+        const QString path = screenshotPath;
         QTimer::singleShot(static_cast<int>(afterSeconds * 1000), &window, [&window, &app, path, &err] {
             if (!window.renderToImage().save(path, "PNG")) {
                 err << "sightline: cannot write the screenshot to " << path << '\n';
@@ -110,7 +104,7 @@ int main(int argc, char *argv[])
         });
     }
     const int status = app.exec();
-    if (!parser.isSet(screenshotOption))
+    if (screenshotPath.isEmpty())
         window.saveSettings(settings);
     return status;
 }

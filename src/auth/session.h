@@ -7,6 +7,11 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <functional>
+#include <memory>
+
+class QLockFile;
+
 namespace Sightline {
 
 class TokenStore;
@@ -17,6 +22,14 @@ class TokenStore;
 // refused with 401 or told `token_expired`). The refresh token lives in the
 // TokenStore under TokenStore::keyFor(server, username) and is rotated at
 // every refresh (API.md: each refresh token is usable once).
+//
+// Several sessions of one user on one computer (two dashboard windows, the
+// second started with the sign-in the first remembered) share that keychain
+// entry and so one refresh family. Their refreshes are serialised across
+// processes by a lock file per identity, and each refresh presents the
+// newest stored token, never a copy kept in memory that another instance
+// has since used (that would be a reuse: the server revokes the family and
+// signs every instance out, issue 14).
 //
 // Uses an AuthClient and a TokenStore (neither owned). Never logs a token.
 class Session : public QObject
@@ -35,9 +48,20 @@ public:
     static constexpr double kDefaultRefreshFraction = 0.8;
     static constexpr int kFirstRetryMs = 1000;
     static constexpr int kMaxRetryMs = 30000;
+    // How often a refresh waiting for another instance's tries the lock.
+    static constexpr int kLockPollMs = 50;
+    // A lock older than this is another instance's that died or hangs: a
+    // refresh under it ends within the AuthClient's timeout.
+    static constexpr int kStaleLockMs = 2 * AuthClient::kTimeoutMs;
 
     // auth, store: not owned, must outlive the session.
     Session(AuthClient *auth, TokenStore *store, QObject *parent = nullptr);
+    ~Session() override;
+
+    // The lock file that serialises the refreshes of one identity (a
+    // TokenStore::keyFor key) across processes: in the user's private
+    // runtime folder, named by a hash of the key.
+    static QString refreshLockPath(const QString &storeKey);
 
     State state() const { return m_state; }
     QString username() const { return m_username; }
@@ -75,6 +99,16 @@ signals:
 
 private:
     void acceptTokens(const TokenPair &tokens);
+    // Takes the identity's refresh lock (waiting for another instance's
+    // refresh to end), then refreshes with the newest stored token, or
+    // fallback when none is stored. The lock is held until the rotated
+    // token is stored or the refresh failed.
+    void refreshWithNewestToken(const QString &fallback);
+    void whenLocked(std::function<void()> locked);
+    // Unlocks when the lock is still the one refresh `run` took.
+    void unlockRefresh(int run);
+    // Unlocks and forgets a refresh waiting for the lock.
+    void releaseRefreshLock();
     void handleRefreshFailed(AuthClient::Error error, const QString &message);
     void scheduleRefresh(qint64 inMs);
     void setState(State state);
@@ -93,6 +127,11 @@ private:
     bool m_refreshing = false;
     int m_retryMs = kFirstRetryMs;
     bool m_resuming = false;
+    std::unique_ptr<QLockFile> m_refreshLock; // held while one refresh runs
+    QTimer m_lockPoll;
+    std::function<void()> m_whenLocked;
+    int m_refreshRun = 0; // counts refreshes started; a late answer of an older one is ignored
+    int m_lockRun = 0; // the refresh that took the lock
 };
 
 } // namespace Sightline

@@ -66,6 +66,7 @@ void DeviceListModel::setDevices(const QList<DeviceInfo> &devices)
         Device device = previous.value(info.deviceId);
         device.id = info.deviceId;
         device.status = info.status;
+        device.fields = info.fields;
         device.lastSeenMs = std::max(device.lastSeenMs, info.lastSeenMs);
         device.checked = checked.contains(info.deviceId) || m_pendingChecked.removeAll(info.deviceId) > 0;
         device.shownState = computeState(device, now);
@@ -75,6 +76,27 @@ void DeviceListModel::setDevices(const QList<DeviceInfo> &devices)
     const QStringList nowChecked = checkedDevices();
     if (nowChecked != checked)
         Q_EMIT checkedDevicesChanged(nowChecked);
+}
+
+QStringList DeviceListModel::fields(const QString &deviceId) const
+{
+    const Device *device = findDevice(deviceId);
+    return device ? device->fields : QStringList();
+}
+
+QStringList DeviceListModel::allFields() const
+{
+    QStringList out;
+    for (const Site &site : m_sites) {
+        for (const Device &device : site.devices) {
+            for (const QString &field : device.fields) {
+                if (!out.contains(field))
+                    out.append(field);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 int DeviceListModel::addDevice(const QString &siteId, const Device &device, int *siteRow)

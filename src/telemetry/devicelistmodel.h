@@ -68,6 +68,10 @@ public:
     DeviceState state(const QString &deviceId) const;
     bool contains(const QString &deviceId) const;
     QStringList deviceIds() const;
+    // The field names the server reported for the device (GET /devices),
+    // and their union over every device, sorted.
+    QStringList fields(const QString &deviceId) const;
+    QStringList allFields() const;
     QStringList checkedDevices() const;
     // Checks exactly these devices; ids not (yet) in the model are checked
     // as soon as they appear (settings restored before the device list loads).
@@ -98,6 +102,7 @@ private:
         qint64 lastPointArrivalMs = 0; // clock time of the last live point
         qint64 lastDeviceTsMs = 0;
         qint64 intervalMs = 0; // smoothed spacing of device timestamps
+        QStringList fields; // as GET /devices reported them
         bool checked = false;
         DeviceState shownState = DeviceState::Disconnected;
     };

@@ -1,5 +1,6 @@
 #include "telemetry/fieldformat.h"
 
+#include <QLocale>
 #include <QStringList>
 
 #include <cmath>
@@ -8,18 +9,45 @@ namespace Sightline {
 
 namespace {
 
+// decimals: one precision per unit, so one field always shows as many
+// decimals ("41.0°C" next to "46.1°C", issue 14). A value at or above
+// largeFrom reads better in the larger unit (value / largeDivisor):
+// 17,500 mW as 17.5 W, 30,536 MB as 29.8 GB.
 struct UnitSuffix
 {
     const char *suffix;
     const char16_t *unit;
+    int decimals;
+    double largeFrom = 0; // 0: never shown in a larger unit
+    double largeDivisor = 1;
+    const char16_t *largeUnit = nullptr;
+    int largeDecimals = 0;
 };
 
 constexpr UnitSuffix kUnits[] = {
-        {"_c", u"°C"},    {"_pct", u"%"},  {"_mw", u"mW"}, {"_w", u"W"},     {"_mv", u"mV"},
-        {"_v", u"V"},     {"_ma", u"mA"},  {"_a", u"A"},   {"_mhz", u"MHz"}, {"_mb", u"MB"},
-        {"_kb", u"kB"},   {"_gb", u"GB"},  {"_ms", u"ms"}, {"_s", u"s"},     {"_rpm", u"rpm"},
-        {"_fps", u"fps"}, {"_bps", u"B/s"},
+        {"_c", u"°C", 1},
+        {"_pct", u"%", 0},
+        {"_mw", u"mW", 0, 10000, 1000, u"W", 1},
+        {"_w", u"W", 1},
+        {"_mv", u"mV", 0, 10000, 1000, u"V", 2},
+        {"_v", u"V", 2},
+        {"_ma", u"mA", 0, 10000, 1000, u"A", 2},
+        {"_a", u"A", 2},
+        {"_mhz", u"MHz", 0},
+        // MB as tegrastats and /proc count them: 1024 to the GB.
+        {"_mb", u"MB", 0, 10240, 1024, u"GB", 1},
+        {"_kb", u"kB", 0, 10240, 1024, u"MB", 0},
+        {"_gb", u"GB", 1},
+        {"_ms", u"ms", 0},
+        {"_s", u"s", 1},
+        {"_rpm", u"rpm", 0},
+        {"_fps", u"fps", 1},
+        {"_bps", u"B/s", 0},
 };
+
+// A field without a known unit: two decimals, the same for every value
+// (fractions such as 0.25 stay readable).
+constexpr int kUnitlessDecimals = 2;
 
 const UnitSuffix *findSuffix(const QString &field)
 {
@@ -64,14 +92,24 @@ QString fieldLabel(const QString &field)
 
 QString formatFieldValue(const QString &field, double value)
 {
-    const double magnitude = std::fabs(value);
-    int decimals = 1;
-    if (magnitude >= 1000 || value == std::floor(value))
-        decimals = 0;
-    else if (magnitude < 1)
-        decimals = 3;
-    const QString number = QString::number(value, 'f', decimals);
-    const QString unit = fieldUnit(field);
+    const UnitSuffix *entry = findSuffix(field);
+    int decimals = entry ? entry->decimals : kUnitlessDecimals;
+    QString unit = entry ? QString::fromUtf16(entry->unit) : QString();
+    if (entry && entry->largeUnit && std::fabs(value) >= entry->largeFrom) {
+        value /= entry->largeDivisor;
+        decimals = entry->largeDecimals;
+        unit = QString::fromUtf16(entry->largeUnit);
+    }
+    // Rounded first, so "-0.0" never shows.
+    const double scale = std::pow(10.0, decimals);
+    double rounded = std::round(value * scale) / scale;
+    if (rounded == 0)
+        rounded = 0;
+    // The user's locale, always with its thousands separator ("5,120 mW",
+    // "5.120 mW"); the C locale leaves it out unless asked.
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    const QString number = locale.toString(rounded, 'f', decimals);
     if (unit.isEmpty())
         return number;
     // Percent and degrees hug the number ("47.5°C"); other units take a space.

@@ -12,7 +12,10 @@ namespace Sightline {
 QString fieldUnit(const QString &field);
 // "CPU temp" for "cpu_temp_c".
 QString fieldLabel(const QString &field);
-// "47.5 °C": the value with the unit and a precision that suits it.
+// "47.5°C", "5,120 mW", "17.5 W": the value with its unit, in the user's
+// locale with thousands separators, one precision per unit (the same field
+// always shows as many decimals), mW / MB as W / GB from 10,000 mW /
+// 10,240 MB on.
 QString formatFieldValue(const QString &field, double value);
 // "4 s ago", "3 min ago", "2 h ago", "never" (ageMs < 0).
 QString formatAge(qint64 ageMs);

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -52,6 +53,7 @@ AlertTableView::AlertTableView(AlertTableModel *model, QWidget *parent)
     , m_table(new QTableView(this))
     , m_summary(new QLabel(this))
     , m_ackButton(new QPushButton(tr("&Acknowledge"), this))
+    , m_fitColumns(new QTimer(this))
 {
     m_table->setModel(model);
     m_table->setItemDelegate(new SeverityDelegate(this));
@@ -63,8 +65,23 @@ AlertTableView::AlertTableView(AlertTableModel *model, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(AlertTableModel::MessageColumn, QHeaderView::Stretch);
+    // Every column as wide as its widest text, refitted whenever rows come
+    // or change: a header in ResizeToContents mode did not refit when the
+    // first alert arrived, and a stretched message took only what was left,
+    // so device and message read "jetso…" (issue 14). The last column fills
+    // the rest; a narrow window scrolls instead of cutting words.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_fitColumns->setSingleShot(true);
+    m_fitColumns->setInterval(0);
+    connect(m_fitColumns, &QTimer::timeout, m_table, &QTableView::resizeColumnsToContents);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::dataChanged, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::modelReset, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(m_model, &QAbstractItemModel::layoutChanged, m_fitColumns, qOverload<>(&QTimer::start));
+    m_table->resizeColumnsToContents();
     m_table->setAccessibleName(tr("Alerts"));
     m_ackButton->setToolTip(tr("Mark the selected alerts as seen (Ctrl+K)"));
 

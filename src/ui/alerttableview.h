@@ -5,6 +5,7 @@
 class QLabel;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace Sightline {
 
@@ -33,6 +34,7 @@ private:
     QTableView *m_table = nullptr;
     QLabel *m_summary = nullptr;
     QPushButton *m_ackButton = nullptr;
+    QTimer *m_fitColumns = nullptr; // coalesces column fitting after model changes
 };
 
 } // namespace Sightline

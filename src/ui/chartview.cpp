@@ -2,6 +2,7 @@
 
 #include <QChart>
 #include <QKeyEvent>
+#include <QKeySequence>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -99,6 +100,20 @@ int ChartView::widgetXOf(qint64 xMs) const
     const QRectF plot = plotRectInView();
     const double t = static_cast<double>(xMs - m_fromMs) / static_cast<double>(m_toMs - m_fromMs);
     return static_cast<int>(std::lround(plot.left() + t * plot.width()));
+}
+
+QList<std::pair<QString, QString>> ChartView::gestures()
+{
+    const auto key = [](int k) { return QKeySequence(k).toString(QKeySequence::NativeText); };
+    return {
+        {tr("Drag"), tr("Zoom into the dragged time span")},
+        {tr("Right-drag or middle-drag"), tr("Pan through time")},
+        {tr("Wheel"), tr("Zoom in or out around the pointer")},
+        {tr("Double-click"), tr("Back to live")},
+        {QStringLiteral("%1, %2").arg(key(Qt::Key_Left), key(Qt::Key_Right)), tr("Pan by a tenth of the view")},
+        {QStringLiteral("%1, %2").arg(key(Qt::Key_Plus), key(Qt::Key_Minus)), tr("Zoom in, zoom out")},
+        {key(Qt::Key_End), tr("Back to live")},
+    };
 }
 
 void ChartView::mousePressEvent(QMouseEvent *event)

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+#include <utility>
+
 namespace Sightline {
 
 // A stretch of missing data to mark on the chart (ms since epoch).
@@ -49,6 +51,10 @@ public:
     // Maps a widget x coordinate to ms since epoch within the plot area.
     qint64 xValueAt(int widgetX) const;
     int widgetXOf(qint64 xMs) const;
+
+    // The gestures above as (gesture or keys, what it does), for Help →
+    // Keyboard shortcuts. Keep in step with the event handlers below.
+    static QList<std::pair<QString, QString>> gestures();
 
 Q_SIGNALS:
     void rangeSelected(qint64 fromMs, qint64 toMs);

@@ -18,7 +18,8 @@ ConnectionBanner::ConnectionBanner(QWidget *parent)
     , m_dot(new QLabel(this))
     , m_label(new QLabel(this))
     , m_retryButton(new QPushButton(tr("Retry now"), this))
-    , m_signInButton(new QPushButton(tr("Sign in again"), this))
+    // Named for what it does: it opens the sign-in dialog (issue 14).
+    , m_signInButton(new QPushButton(tr("Sign in…"), this))
     , m_countdown(new QTimer(this))
 {
     setObjectName(QStringLiteral("connectionBanner"));
@@ -57,8 +58,11 @@ void ConnectionBanner::setStatus(const ConnectionStatus &status)
     } else {
         m_countdown->stop();
     }
-    m_retryButton->setVisible(status.state == State::Reconnecting || status.state == State::Disconnected);
-    m_signInButton->setVisible(status.state == State::SessionExpired);
+    const bool needsSignIn = status.state == State::SessionExpired
+        || (status.state == State::Disconnected && status.signInNeeded);
+    m_retryButton->setVisible(!needsSignIn
+                              && (status.state == State::Reconnecting || status.state == State::Disconnected));
+    m_signInButton->setVisible(needsSignIn);
     updateText();
     // The live rate is refreshed every second; the tone only follows the state.
     if (stateChanged)
@@ -93,10 +97,15 @@ void ConnectionBanner::updateText()
         text = m_status.message.isEmpty() ? tr("Disconnected") : tr("Disconnected: %1").arg(m_status.message);
         break;
     case State::SessionExpired:
-        text = tr("Session expired — sign in again to resume without losing events");
+        // One sentence, saying "sign in" once; the reason comes in words.
+        text = m_status.message.isEmpty()
+                ? tr("Your sign-in has ended. Sign in to resume; no events are lost meanwhile.")
+                : tr("Your sign-in has ended: %1. Sign in to resume; no events are lost meanwhile.")
+                          .arg(m_status.message);
         break;
     }
-    if (!m_status.message.isEmpty() && m_status.state != State::Disconnected)
+    if (!m_status.message.isEmpty() && m_status.state != State::Disconnected
+        && m_status.state != State::SessionExpired)
         text += QStringLiteral(" — ") + m_status.message;
     m_label->setText(text);
     m_label->setAccessibleDescription(text);

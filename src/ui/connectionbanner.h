@@ -32,7 +32,7 @@ public:
 Q_SIGNALS:
     // The user asked to reconnect now instead of waiting.
     void retryRequested();
-    // The user asked to sign in again after the session expired.
+    // The user asked to sign in (nobody is, or the session expired).
     void signInRequested();
 
 protected:

@@ -22,6 +22,9 @@ struct ConnectionStatus
     QString message; // the reason in words (Disconnected), optional detail otherwise
     double eventsPerSecond = 0; // Live
     int retryInMs = 0; // Reconnecting: time until the next attempt
+    // Disconnected because nobody is signed in: only signing in helps, so
+    // the banner offers that instead of a retry (issue 14).
+    bool signInNeeded = false;
 
     static ConnectionStatus connecting() { return ConnectionStatus{State::Connecting, QString(), 0, 0}; }
     static ConnectionStatus live(double eventsPerSecond)
@@ -36,6 +39,11 @@ struct ConnectionStatus
     {
         return ConnectionStatus{State::Disconnected, reason, 0, 0};
     }
+    static ConnectionStatus notSignedIn(const QString &reason)
+    {
+        return ConnectionStatus{State::Disconnected, reason, 0, 0, true};
+    }
+    // message: why, in words a person understands (never a server's code).
     static ConnectionStatus sessionExpired(const QString &message = QString())
     {
         return ConnectionStatus{State::SessionExpired, message, 0, 0};

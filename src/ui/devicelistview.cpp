@@ -87,6 +87,7 @@ DeviceListView::DeviceListView(DeviceListModel *model, QWidget *parent)
     : QTreeView(parent)
     , m_model(model)
     , m_refreshTimer(new QTimer(this))
+    , m_fitColumns(new QTimer(this))
 {
     setModel(model);
     setItemDelegateForColumn(DeviceListModel::StateColumn, new StateDelegate(this));
@@ -95,10 +96,27 @@ DeviceListView::DeviceListView(DeviceListModel *model, QWidget *parent)
     setRootIsDecorated(true);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setAccessibleName(tr("Devices"));
-    header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(DeviceListModel::NameColumn, QHeaderView::Stretch);
-    header()->setSectionResizeMode(DeviceListModel::StateColumn, QHeaderView::ResizeToContents);
-    header()->setSectionResizeMode(DeviceListModel::LastSeenColumn, QHeaderView::ResizeToContents);
+    // Names first and whole: every column as wide as its widest text,
+    // refitted when devices or their states change. A stretched name column
+    // took only what the state and age columns left, and read "jetso…" once
+    // they grew (issue 14). The last column fills the rest; a narrow pane
+    // scrolls instead of cutting names.
+    header()->setStretchLastSection(true);
+    header()->setSectionResizeMode(QHeaderView::Interactive);
+    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_fitColumns->setSingleShot(true);
+    m_fitColumns->setInterval(0);
+    connect(m_fitColumns, &QTimer::timeout, this, [this] {
+        for (int column = 0; column < m_model->columnCount(); ++column)
+            resizeColumnToContents(column);
+    });
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(model, signal, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(model, &QAbstractItemModel::dataChanged, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(model, &QAbstractItemModel::modelReset, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(model, &QAbstractItemModel::layoutChanged, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(this, &QTreeView::expanded, m_fitColumns, qOverload<>(&QTimer::start));
+    m_fitColumns->start();
     expandAll();
     connect(model, &QAbstractItemModel::modelReset, this, &QTreeView::expandAll);
     connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &parentIndex, int first) {

@@ -27,6 +27,7 @@ protected:
 private:
     DeviceListModel *m_model; // not owned
     QTimer *m_refreshTimer = nullptr;
+    QTimer *m_fitColumns = nullptr; // coalesces column fitting after model changes
 };
 
 } // namespace Sightline

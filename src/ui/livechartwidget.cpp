@@ -7,6 +7,7 @@
 #include "telemetry/seriesstore.h"
 #include "telemetry/workspacetime.h"
 #include "ui/chartview.h"
+#include "ui/displaypreferences.h"
 #include "ui/severitycolors.h"
 
 #include <QAreaSeries>
@@ -904,7 +905,7 @@ void LiveChartWidget::updateReadout()
 QString LiveChartWidget::readoutAt(qint64 ms) const
 {
     QStringList lines;
-    lines.append(formatTime(ms, QStringLiteral("HH:mm:ss.zzz")));
+    lines.append(formatTimeOfDay(ms, m_utc, true)); // as every panel shows a time (UTC marked)
     const qint64 span = std::max<qint64>(m_toMs - m_fromMs, 1);
     int shown = 0;
     for (const ChartSeriesKey &key : m_keys) {

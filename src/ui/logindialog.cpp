@@ -5,10 +5,12 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -35,21 +37,24 @@ LoginDialog::LoginDialog(QWidget *parent)
     , m_password(new QLineEdit(this))
     , m_remember(new QCheckBox(tr("&Remember me on this computer"), this))
     , m_error(new QLabel(this))
+    , m_hint(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
     , m_lockoutTimer(new QTimer(this))
 {
     setWindowTitle(tr("Sign in to Sightline"));
     setModal(true);
-    m_server->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080"));
+    // "e.g.": a bare address in grey read as a value already filled in.
+    m_server->setPlaceholderText(tr("e.g. %1").arg(QStringLiteral("http://127.0.0.1:8080")));
     m_server->setInputMethodHints(Qt::ImhUrlCharactersOnly);
     m_password->setEchoMode(QLineEdit::Password);
     m_remember->setToolTip(tr("Keeps a sign-in token in the system keychain so the next start signs in by itself."));
     m_error->setWordWrap(true);
     m_error->setVisible(false);
     m_error->setAccessibleName(tr("Sign-in error"));
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, toneColor(Tone::Critical, QApplication::palette()));
-    m_error->setPalette(errorPalette);
+    updateErrorColor();
+    m_hint->setObjectName(QStringLiteral("signInHint"));
+    m_hint->setWordWrap(true);
+    m_hint->setEnabled(false); // drawn as a quiet hint, not an error
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Server:"), m_server);
@@ -59,9 +64,14 @@ LoginDialog::LoginDialog(QWidget *parent)
 
     m_signInButton = m_buttons->addButton(tr("Sign in"), QDialogButtonBox::AcceptRole);
     m_signInButton->setDefault(true);
+    // While busy the inputs are disabled and focus falls to Cancel; an
+    // auto-default Cancel would then take Enter from Sign in (issue 14).
+    if (QPushButton *cancel = m_buttons->button(QDialogButtonBox::Cancel))
+        cancel->setAutoDefault(false);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
+    layout->addWidget(m_hint);
     layout->addWidget(m_buttons);
     setMinimumWidth(420);
 
@@ -75,6 +85,22 @@ LoginDialog::LoginDialog(QWidget *parent)
 }
 
 LoginDialog::~LoginDialog() = default;
+
+void LoginDialog::updateErrorColor()
+{
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, toneColor(Tone::Critical, QApplication::palette()));
+    m_error->setPalette(errorPalette);
+}
+
+void LoginDialog::changeEvent(QEvent *event)
+{
+    QDialog::changeEvent(event);
+    // The dialog is kept between sign-ins: a theme switch in between must
+    // re-pick the error's shade for the new lightness.
+    if (event->type() == QEvent::PaletteChange)
+        updateErrorColor();
+}
 
 void LoginDialog::setServerUrl(const QUrl &url)
 {
@@ -145,6 +171,7 @@ void LoginDialog::showError(SignInError error, const QString &detail, int retryA
     case SignInError::ServerUnreachable:
         text = tr("Cannot reach the server at %1. Check the address and that the server runs.")
                        .arg(m_server->text().trimmed());
+        m_server->setFocus();
         break;
     case SignInError::TooManyAttempts:
         m_lockedOut = retryAfterSeconds > 0;
@@ -179,12 +206,25 @@ QString LoginDialog::errorText() const
 
 void LoginDialog::setBusy(bool busy)
 {
+    const bool wasBusy = m_busy;
     m_busy = busy;
     for (QWidget *w : {static_cast<QWidget *>(m_server), static_cast<QWidget *>(m_username),
                        static_cast<QWidget *>(m_password), static_cast<QWidget *>(m_remember)})
         w->setEnabled(!busy);
     m_signInButton->setText(busy ? tr("Signing in…") : tr("Sign in"));
     updateButton();
+    if (wasBusy && !busy) {
+        // Back in the fields, where Enter signs in again.
+        QLineEdit *first = m_password;
+        for (QLineEdit *edit : {m_server, m_username, m_password}) {
+            if (edit->text().trimmed().isEmpty()) {
+                first = edit;
+                break;
+            }
+        }
+        first->setFocus();
+        m_signInButton->setDefault(true);
+    }
 }
 
 void LoginDialog::updateLockout()
@@ -200,11 +240,53 @@ void LoginDialog::updateLockout()
     updateButton();
 }
 
+QString LoginDialog::missingInput() const
+{
+    if (m_server->text().trimmed().isEmpty())
+        return tr("Enter the server address to sign in.");
+    if (m_username->text().trimmed().isEmpty())
+        return tr("Enter your username to sign in.");
+    if (m_password->text().isEmpty())
+        return tr("Enter your password to sign in.");
+    return QString();
+}
+
 void LoginDialog::updateButton()
 {
-    const bool filled = !m_server->text().trimmed().isEmpty() && !m_username->text().trimmed().isEmpty()
-            && !m_password->text().isEmpty();
-    m_signInButton->setEnabled(filled && !m_busy && !m_lockedOut);
+    const QString missing = missingInput();
+    m_signInButton->setEnabled(missing.isEmpty() && !m_busy && !m_lockedOut);
+    // A disabled button says why (issue 14); the lockout says so in the error.
+    m_hint->setText(missing);
+    m_hint->setVisible(!missing.isEmpty() && !m_busy);
+    m_signInButton->setToolTip(missing);
+}
+
+void LoginDialog::saveSettings(QSettings &settings) const
+{
+    const QLatin1String rememberKey(kRememberMeKey);
+    const QLatin1String usernameKey(kUsernameKey);
+    if (m_remember->isChecked()) {
+        settings.setValue(rememberKey, true);
+        settings.setValue(usernameKey, m_username->text().trimmed());
+    } else {
+        settings.remove(rememberKey);
+        settings.remove(usernameKey);
+    }
+}
+
+void LoginDialog::restoreSettings(const QSettings &settings)
+{
+    const bool remember = settings.value(QLatin1String(kRememberMeKey), false).toBool();
+    m_remember->setChecked(remember);
+    if (remember)
+        setUsername(rememberedUsername(settings));
+}
+
+QString LoginDialog::rememberedUsername(const QSettings &settings)
+{
+    if (!settings.value(QLatin1String(kRememberMeKey), false).toBool())
+        return QString();
+    return settings.value(QLatin1String(kUsernameKey)).toString();
 }
 
 } // namespace Sightline

@@ -10,6 +10,7 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSettings;
 class QTimer;
 
 namespace Sightline {
@@ -18,6 +19,9 @@ namespace Sightline {
 // validates what it can locally, emits signInRequested() and waits: the
 // wiring answers with accept() on success or showError() in words. No
 // network code lives here.
+//
+// "Remember me" keeps the username and the choice itself in QSettings
+// (saveSettings/restoreSettings); the password never leaves the dialog.
 class LoginDialog : public QDialog
 {
     Q_OBJECT
@@ -30,6 +34,16 @@ public:
     void setUsername(const QString &username);
     void setRememberMe(bool remember);
     SignInRequest request() const;
+
+    // QSettings keys. Never the password.
+    static constexpr const char *kRememberMeKey = "signIn/rememberMe";
+    static constexpr const char *kUsernameKey = "signIn/username";
+    // Keeps "remember me" and, when it is ticked, the username; unticked
+    // removes both.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
+    // The username kept by "remember me"; empty when none.
+    static QString rememberedUsername(const QSettings &settings);
 
     // Shows why signing in failed. retryAfterSeconds matters for
     // TooManyAttempts: the button stays disabled until then.
@@ -44,9 +58,15 @@ public:
 Q_SIGNALS:
     void signInRequested(const Sightline::SignInRequest &request);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void updateErrorColor();
     void submit();
     void updateButton();
+    // A missing field, in words; empty when all are filled.
+    QString missingInput() const;
     void updateLockout();
     QString validate() const;
 
@@ -55,6 +75,7 @@ private:
     QLineEdit *m_password = nullptr;
     QCheckBox *m_remember = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_hint = nullptr; // why Sign in is disabled
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_signInButton = nullptr;
     QTimer *m_lockoutTimer = nullptr;

@@ -11,9 +11,12 @@
 #include "ui/chartview.h"
 #include "ui/connectionbanner.h"
 #include "ui/devicelistview.h"
+#include "ui/displaypreferences.h"
 #include "ui/latestvaluetiles.h"
 #include "ui/livechartwidget.h"
 #include "ui/logging.h"
+#include "ui/settingsmenu.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/statusfields.h"
 
 #include <QAction>
@@ -216,13 +219,27 @@ void MainWindow::buildMenus()
     retry->setShortcut(QKeySequence::Refresh);
     connection->addAction(tr("&Sign in again…"), this, &MainWindow::signInRequested);
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QMenu *help = m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    QAction *shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        ShortcutsDialog dialog(menuBar(), this);
+        dialog.exec();
+    });
+    shortcuts->setShortcuts({QKeySequence(Qt::Key_F1), QKeySequence(Qt::CTRL | Qt::Key_Slash)});
     help->addAction(tr("&About Sightline"), this, [this] {
         QMessageBox::about(this, tr("About Sightline"),
                            tr("<b>Sightline</b> %1<br>Live telemetry for fleets of edge devices.")
                                    .arg(QApplication::applicationVersion()));
     });
     m_chart->setFocusProxy(m_chart->view());
+}
+
+void MainWindow::setDisplayPreferences(DisplayPreferences *preferences)
+{
+    Q_ASSERT(preferences && !m_displayPreferences);
+    m_displayPreferences = preferences;
+    m_chart->setUtc(preferences->isUtc());
+    connect(preferences, &DisplayPreferences::utcChanged, m_chart, &LiveChartWidget::setUtc);
+    menuBar()->insertMenu(m_helpMenu->menuAction(), new SettingsMenu(preferences, this));
 }
 
 void MainWindow::setConnectionStatus(const ConnectionStatus &status)
@@ -232,14 +249,23 @@ void MainWindow::setConnectionStatus(const ConnectionStatus &status)
         m_status.eventsPerSecond = m_statistics.eventsPerSecond();
     m_banner->setStatus(m_status);
     m_models.devices->setStreamLive(status.state == ConnectionStatus::State::Live);
+    updateStatistics(); // the latency field follows the state at once
 }
 
 void MainWindow::setServerInfo(const QString &serverUrl, const QString &user)
 {
+    if (user != m_user || serverUrl != m_serverUrl) {
+        // Signed out or someone else: the old session's figures are not
+        // this one's (issue 14).
+        m_statistics.reset();
+        m_lastLatencySampleTs = 0;
+        m_liveEventPending = false;
+    }
     m_serverUrl = serverUrl;
     m_user = user;
     m_statusFields->setServer(serverUrl);
     m_statusFields->setUser(user);
+    updateStatistics();
 }
 
 void MainWindow::noteEventReceived()
@@ -259,8 +285,11 @@ void MainWindow::updateStatistics()
 {
     m_statusFields->setEventsPerSecond(m_statistics.eventsPerSecond());
     m_statusFields->setLastEventAge(m_statistics.lastEventAgeMs());
-    m_statusFields->setLatency(m_statistics.latencyMs());
-    if (m_status.state == ConnectionStatus::State::Live) {
+    // Latency is measured only while events flow: during an outage the
+    // last figure would claim a delay nobody measures (issue 14).
+    const bool live = m_status.state == ConnectionStatus::State::Live;
+    m_statusFields->setLatency(live ? m_statistics.latencyMs() : -1);
+    if (live) {
         m_status.eventsPerSecond = m_statistics.eventsPerSecond();
         m_banner->setStatus(m_status);
     }

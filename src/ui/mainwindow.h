@@ -7,6 +7,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSettings;
 class QSplitter;
@@ -21,6 +22,7 @@ class BucketStore;
 class ConnectionBanner;
 class DeviceListModel;
 class DeviceListView;
+class DisplayPreferences;
 class LatestValueTiles;
 class LatestValuesModel;
 class LiveChartWidget;
@@ -66,6 +68,11 @@ public:
     // splitters, checked devices, field and window length.
     void saveSettings(QSettings &settings) const;
     void restoreSettings(const QSettings &settings);
+
+    // Adds the Settings menu (theme, UTC) for preferences, which is not
+    // owned and must outlive the window. Call once.
+    void setDisplayPreferences(DisplayPreferences *preferences);
+    DisplayPreferences *displayPreferences() const { return m_displayPreferences; }
 
     // The whole window as an image (for --screenshot and documentation).
     QImage renderToImage();
@@ -117,6 +124,8 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QSystemTrayIcon *m_trayIcon = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    DisplayPreferences *m_displayPreferences = nullptr;
     AlertNotifier *m_notifier = nullptr;
     QTimer *m_statsTimer = nullptr;
     qint64 m_lastLatencySampleTs = 0;

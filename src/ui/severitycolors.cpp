@@ -22,11 +22,6 @@ Tone toneFor(Severity severity)
     return Tone::Info;
 }
 
-bool isDarkPalette(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
 QColor toneColor(Tone tone, const QPalette &palette)
 {
     // Shades chosen for at least 4.5:1 contrast on white (light) and on

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "telemetry/events.h"
+#include "ui/theme.h" // isDarkPalette()
 
 #include <QColor>
 #include <QPalette>
@@ -13,7 +14,6 @@ namespace Sightline {
 enum class Tone { Healthy, Info, Warning, Critical };
 
 Tone toneFor(Severity severity);
-bool isDarkPalette(const QPalette &palette);
 // The colour for text, dots and icons of that tone on palette.base().
 QColor toneColor(Tone tone, const QPalette &palette);
 // A quiet background of that tone (for banners and table rows), blended with base.

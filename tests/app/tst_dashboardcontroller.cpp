@@ -36,7 +36,9 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
 #include <QXYSeries>
@@ -239,6 +241,9 @@ private:
 void tst_DashboardController::initTestCase()
 {
     qunsetenv("SIGHTLINE_PASSWORD");
+    // The sign-in dialog keeps "remember me" in QSettings: a test folder.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
     // The rule fires only for the values firingAlertsShowAtSignIn posts.
     const QJsonObject rule{{QStringLiteral("id"), QStringLiteral("melting")},
                            {QStringLiteral("field"), kField},

@@ -43,11 +43,20 @@ void tst_LinkState::mapping_data()
     QTest::newRow("server said do not reconnect") << S::SignedIn << C::Stopped << none << none << false << B::Disconnected
                                                   << "the server asked this dashboard not to reconnect";
     QTest::newRow("stream refused the token") << S::SignedIn << C::AuthExpired << "HTTP 401 invalid_token" << none << false
-                                              << B::SessionExpired << "HTTP 401 invalid_token";
-    QTest::newRow("session expired while the stream still runs") << S::Expired << C::Live << none << "refresh_reused" << false
-                                                                 << B::SessionExpired << "refresh_reused";
-    QTest::newRow("session expired and stream ended") << S::Expired << C::AuthExpired << "token expired" << "refresh_reused"
-                                                      << false << B::SessionExpired << "refresh_reused";
+                                              << B::SessionExpired << "the server no longer accepts it";
+    // The banner says why in words, never the server's code (issue 14).
+    const QString reused = QStringLiteral("refresh_reused: refresh token was already used; sign in again");
+    const QString reusedInWords = QStringLiteral("an older copy of it was used, so the server ended it to be safe");
+    QTest::newRow("session expired while the stream still runs") << S::Expired << C::Live << none << reused << false
+                                                                 << B::SessionExpired << reusedInWords;
+    QTest::newRow("session expired and stream ended") << S::Expired << C::AuthExpired << "token expired" << reused
+                                                      << false << B::SessionExpired << reusedInWords;
+    QTest::newRow("session revoked elsewhere") << S::Expired << C::Live << none
+                                               << "invalid_refresh_token: refresh token is invalid or revoked" << false
+                                               << B::SessionExpired
+                                               << "the server no longer accepts it (signed out elsewhere, or it ran out)";
+    QTest::newRow("session expired for an unknown reason") << S::Expired << C::Live << none << "teapot: short and stout"
+                                                           << false << B::SessionExpired << none;
     QTest::newRow("not signed in") << S::SignedOut << C::Idle << none << none << false << B::Disconnected << "not signed in";
     QTest::newRow("sign-in failed names why") << S::SignedOut << C::Idle << none << "cannot reach the server" << false
                                               << B::Disconnected << "cannot reach the server";
@@ -75,6 +84,8 @@ void tst_LinkState::mapping()
     const ConnectionStatus status = link.toConnectionStatus();
     QCOMPARE(status.state, expected);
     QCOMPARE(status.message, expectedMessage);
+    // Only signing in helps: the banner offers that, not a retry.
+    QCOMPARE(status.signInNeeded, session == Session::State::SignedOut && expected == ConnectionStatus::State::Disconnected);
 }
 
 void tst_LinkState::reconnectCountdown()
@@ -102,6 +113,7 @@ void tst_LinkState::waitingForTheSignInDialog()
     ConnectionStatus status = link.toConnectionStatus();
     QCOMPARE(status.state, ConnectionStatus::State::Disconnected);
     QCOMPARE(status.message, QStringLiteral("not signed in; sign in to see live data"));
+    QVERIFY(status.signInNeeded);
     // A failed sign-in says why instead.
     link.sessionError = QStringLiteral("cannot reach the server: Connection refused");
     status = link.toConnectionStatus();

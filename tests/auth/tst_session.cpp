@@ -80,6 +80,7 @@ private slots:
     void reusedRefreshTokenExpiresTheSession();
     void signOutRevokesAndForgets();
     void resumeWithTheStoredRefreshToken();
+    void twoInstancesOfOneUserStaySignedIn();
     // Against the misbehaving server.
     void signInFailures_data();
     void signInFailures();
@@ -224,6 +225,43 @@ void tst_Session::resumeWithTheStoredRefreshToken()
     nobody.resume(QStringLiteral("bob"));
     QVERIFY(failed.wait(kTimeoutMs));
     QVERIFY(failed.at(0).at(1).toString().contains(QLatin1String("bob")));
+}
+
+void tst_Session::twoInstancesOfOneUserStaySignedIn()
+{
+    // Issue 14: two dashboards of one user, the second started with the
+    // sign-in the first remembered. They share the keychain (here: one
+    // store) and so one refresh family; each must refresh with the newest
+    // token, or the first reuse signs both out (API.md: refresh_reused).
+    TokenStore keychain(TokenStore::Backend::MemoryOnly); // one per user, as the OS keychain
+    QNetworkAccessManager networkA, networkB;
+    AuthClient authA(&networkA, m_server->url()), authB(&networkB, m_server->url());
+    Session first(&authA, &keychain), second(&authB, &keychain);
+    QSignalSpy expiredA(&first, &Session::expired), expiredB(&second, &Session::expired);
+    QSignalSpy tokensA(&first, &Session::accessTokenChanged), tokensB(&second, &Session::accessTokenChanged);
+
+    QSignalSpy firstIn(&first, &Session::signedIn);
+    first.signIn(QStringLiteral("alice"), QStringLiteral("alice-password"));
+    QVERIFY(firstIn.wait(kTimeoutMs));
+    QSignalSpy secondIn(&second, &Session::signedIn);
+    second.resume(QStringLiteral("alice")); // the stored sign-in, as a second window starts
+    QVERIFY(secondIn.wait(kTimeoutMs));
+
+    // Access tokens of 2 s: each session refreshes about every 1.6 s.
+    constexpr int kRefreshes = 3;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (tokensA.size() > kRefreshes && tokensB.size() > kRefreshes) || !expiredA.isEmpty() || !expiredB.isEmpty(),
+        kTimeoutMs);
+    QCOMPARE(expiredA.size(), 0);
+    QCOMPARE(expiredB.size(), 0);
+    QCOMPARE(first.state(), Session::State::SignedIn);
+    QCOMPARE(second.state(), Session::State::SignedIn);
+    Sightline::Test::HttpClient http;
+    for (const Session *session : { &first, &second })
+        QCOMPARE(http.get(m_server->url(QStringLiteral("/api/v1/devices")),
+                         { { "Authorization", "Bearer " + session->accessToken().toUtf8() } })
+                     .status,
+            200);
 }
 
 void tst_Session::signInFailures_data()

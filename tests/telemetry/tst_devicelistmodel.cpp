@@ -38,6 +38,7 @@ private Q_SLOTS:
     void statusEventsAndUnknownDevices();
     void lastSeenAge();
     void checkedDevices();
+    void fieldsTheServerReports();
 
 private:
     qint64 m_now = kT0;
@@ -192,6 +193,19 @@ void tst_DeviceListModel::checkedDevices()
     m_model->applyStatus(DeviceStatusEvent{QStringLiteral("gone"), DeviceStatusEvent::Status::Online, kT0}, QStringLiteral("lab"));
     QCOMPARE(m_model->checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("gone")}));
     QCOMPARE(spy.size(), 4);
+}
+
+void tst_DeviceListModel::fieldsTheServerReports()
+{
+    DeviceInfo a = device("jetson-01", "lab", true);
+    a.fields = QStringList{QStringLiteral("gpu_temp_c"), QStringLiteral("cpu_util_pct")};
+    DeviceInfo b = device("jetson-02", "lab", true);
+    b.fields = QStringList{QStringLiteral("cpu_util_pct"), QStringLiteral("ane_temp_c")};
+    m_model->setDevices({a, b});
+    QCOMPARE(m_model->fields(QStringLiteral("jetson-01")), a.fields);
+    QCOMPARE(m_model->fields(QStringLiteral("nobody")), QStringList());
+    QCOMPARE(m_model->allFields(), (QStringList{QStringLiteral("ane_temp_c"), QStringLiteral("cpu_util_pct"),
+                                                QStringLiteral("gpu_temp_c")}));
 }
 
 QTEST_GUILESS_MAIN(tst_DeviceListModel)

@@ -80,8 +80,8 @@ void tst_LatestValuesModel::formatting_data()
     QTest::addColumn<QString>("formatted");
     QTest::newRow("temperature") << QStringLiteral("cpu_temp_c") << 47.5 << QStringLiteral("CPU temp") << QStringLiteral("47.5°C");
     QTest::newRow("percent") << QStringLiteral("gpu_util_pct") << 31.0 << QStringLiteral("GPU util") << QStringLiteral("31%");
-    QTest::newRow("milliwatts") << QStringLiteral("power_mw") << 5120.0 << QStringLiteral("Power") << QStringLiteral("5120 mW");
-    QTest::newRow("no unit") << QStringLiteral("fan") << 0.25 << QStringLiteral("Fan") << QStringLiteral("0.250");
+    QTest::newRow("milliwatts") << QStringLiteral("power_mw") << 5120.0 << QStringLiteral("Power") << QStringLiteral("5,120 mW");
+    QTest::newRow("no unit") << QStringLiteral("fan") << 0.25 << QStringLiteral("Fan") << QStringLiteral("0.25");
     QTest::newRow("indexed acronym") << QStringLiteral("cpu0_util_pct") << 10.0 << QStringLiteral("CPU0 util") << QStringLiteral("10%");
     QTest::newRow("acronym later in the name") << QStringLiteral("fan_pwm_pct") << 39.0 << QStringLiteral("Fan PWM") << QStringLiteral("39%");
     QTest::newRow("megahertz") << QStringLiteral("gpu_freq_mhz") << 365.0 << QStringLiteral("GPU freq") << QStringLiteral("365 MHz");

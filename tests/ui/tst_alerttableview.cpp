@@ -1,12 +1,18 @@
 #include "telemetry/alerttablemodel.h"
 #include "ui/alerttableview.h"
 
+#include <QDateTime>
+#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
 
 using namespace Sightline;
+
+namespace {
+constexpr int kUiTimeoutMs = 10000; // generous: CI runs on a loaded 2-core machine
+}
 
 class tst_AlertTableView : public QObject
 {
@@ -15,7 +21,37 @@ class tst_AlertTableView : public QObject
 private Q_SLOTS:
     void acknowledge_data();
     void acknowledge();
+    void columnsFitTheFirstAlert();
 };
+
+void tst_AlertTableView::columnsFitTheFirstAlert()
+{
+    // Issue 14: the first alert arrived into columns sized for the empty
+    // table, and its device and message read "jetso…".
+    AlertTableModel model;
+    AlertTableView view(&model);
+    view.resize(640, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    AlertEvent a;
+    a.deviceId = QStringLiteral("jetson-orin-nano-lab-01");
+    a.ruleId = QStringLiteral("gpu-hot");
+    a.severity = Severity::Critical;
+    a.field = QStringLiteral("gpu_temp_c");
+    a.message = QStringLiteral("GPU temperature above 85 °C");
+    a.tsMs = QDateTime::currentMSecsSinceEpoch();
+    model.applyAlert(a);
+    QTableView *table = view.table();
+    QHeaderView *header = table->horizontalHeader();
+    for (int column = 0; column < AlertTableModel::ColumnCount; ++column) {
+        QTRY_VERIFY2_WITH_TIMEOUT(header->sectionSize(column) >= static_cast<const QAbstractItemView *>(table)->sizeHintForColumn(column),
+                                  qPrintable(QStringLiteral("column %1: %2 < %3")
+                                                 .arg(model.headerData(column, Qt::Horizontal).toString())
+                                                 .arg(header->sectionSize(column))
+                                                 .arg(static_cast<const QAbstractItemView *>(table)->sizeHintForColumn(column))),
+                                  kUiTimeoutMs);
+    }
+}
 
 void tst_AlertTableView::acknowledge_data()
 {

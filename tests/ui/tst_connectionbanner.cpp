@@ -21,6 +21,7 @@ private Q_SLOTS:
     void textsAndButtons();
     void buttonsEmit();
     void countdownReachesZero();
+    void buttonsSayWhatTheyDo();
 };
 
 void tst_ConnectionBanner::textsAndButtons_data()
@@ -39,8 +40,16 @@ void tst_ConnectionBanner::textsAndButtons_data()
                                                 << QStringLiteral("Reconnecting in 10 s — the server closed the connection") << true << false << int(Tone::Warning);
     QTest::newRow("disconnected with reason") << ConnectionStatus::disconnected(QStringLiteral("the server asked this dashboard to stop"))
                                               << QStringLiteral("Disconnected: the server asked this dashboard to stop") << true << false << int(Tone::Critical);
-    QTest::newRow("session expired") << ConnectionStatus::sessionExpired()
-                                     << QStringLiteral("Session expired — sign in again to resume without losing events") << false << true << int(Tone::Warning);
+    QTest::newRow("session expired")
+        << ConnectionStatus::sessionExpired()
+        << QStringLiteral("Your sign-in has ended. Sign in to resume; no events are lost meanwhile.") << false << true
+        << int(Tone::Warning);
+    QTest::newRow("session expired with a reason")
+        << ConnectionStatus::sessionExpired(QStringLiteral("the server no longer accepts it"))
+        << QStringLiteral("Your sign-in has ended: the server no longer accepts it. Sign in to resume; no events are lost meanwhile.")
+        << false << true << int(Tone::Warning);
+    QTest::newRow("not signed in") << ConnectionStatus::notSignedIn(QStringLiteral("not signed in"))
+                                   << QStringLiteral("Disconnected: not signed in") << false << true << int(Tone::Critical);
 }
 
 void tst_ConnectionBanner::textsAndButtons()
@@ -76,6 +85,28 @@ void tst_ConnectionBanner::buttonsEmit()
     QTest::mouseClick(banner.signInButton(), Qt::LeftButton);
     QCOMPARE(signIn.size(), 1);
     QCOMPARE(retry.size(), 1);
+}
+
+void tst_ConnectionBanner::buttonsSayWhatTheyDo()
+{
+    // Issue 14: "Retry now" opened the sign-in dialog when nobody was
+    // signed in; the session-expired banner said "sign in again" twice.
+    ConnectionBanner banner;
+    banner.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&banner));
+    QSignalSpy retry(&banner, &ConnectionBanner::retryRequested);
+    QSignalSpy signIn(&banner, &ConnectionBanner::signInRequested);
+    banner.setStatus(ConnectionStatus::notSignedIn(QStringLiteral("not signed in")));
+    QVERIFY(!banner.retryButton()->isVisible());
+    QVERIFY(banner.signInButton()->isVisible());
+    QCOMPARE(banner.signInButton()->text(), QStringLiteral("Sign in…"));
+    QTest::mouseClick(banner.signInButton(), Qt::LeftButton);
+    QCOMPARE(signIn.size(), 1);
+    QCOMPARE(retry.size(), 0);
+
+    banner.setStatus(ConnectionStatus::sessionExpired(QStringLiteral("the server no longer accepts it")));
+    QCOMPARE(banner.signInButton()->text(), QStringLiteral("Sign in…"));
+    QCOMPARE(banner.text().count(QLatin1String("sign in"), Qt::CaseInsensitive), 1);
 }
 
 void tst_ConnectionBanner::countdownReachesZero()

@@ -1,6 +1,11 @@
 #include "ui/logindialog.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -18,6 +23,10 @@ private Q_SLOTS:
     void errorsInWords_data();
     void errorsInWords();
     void tooManyAttemptsLocksUntilTheWaitPasses();
+    void enterSignsInAgainAfterAnError_data();
+    void enterSignsInAgainAfterAnError();
+    void rememberMeRemembersUserAndItself();
+    void disabledSignInSaysWhatIsMissing();
 };
 
 namespace {
@@ -116,6 +125,99 @@ void tst_LoginDialog::tooManyAttemptsLocksUntilTheWaitPasses()
     constexpr int kLockoutTimeoutMs = 15000;
     QTRY_VERIFY_WITH_TIMEOUT(dialog.signInButton()->isEnabled(), kLockoutTimeoutMs);
     QVERIFY(dialog.errorText().isEmpty());
+}
+
+void tst_LoginDialog::enterSignsInAgainAfterAnError_data()
+{
+    QTest::addColumn<int>("error");
+    QTest::newRow("wrong password") << int(SignInError::WrongCredentials);
+    QTest::newRow("server unreachable") << int(SignInError::ServerUnreachable);
+    QTest::newRow("other") << int(SignInError::Other);
+}
+
+void tst_LoginDialog::enterSignsInAgainAfterAnError()
+{
+    // Issue 14: after an error, Enter pressed Cancel (the inputs were
+    // disabled while busy, so focus fell to Cancel, which then became the
+    // default button).
+    QFETCH(int, error);
+    LoginDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    QSignalSpy requested(&dialog, &LoginDialog::signInRequested);
+    QSignalSpy rejected(&dialog, &QDialog::rejected);
+    fill(dialog, QStringLiteral("http://127.0.0.1:9"), QStringLiteral("demo"), QStringLiteral("x"));
+    QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : &dialog, Qt::Key_Return);
+    QCOMPARE(requested.size(), 1);
+    dialog.showError(static_cast<SignInError>(error));
+    QVERIFY(dialog.signInButton()->isDefault());
+    QWidget *focus = QApplication::focusWidget();
+    QVERIFY(focus);
+    QVERIFY2(qobject_cast<QLineEdit *>(focus), focus->metaObject()->className()); // back in a field
+    QTest::keyClick(focus, Qt::Key_Return);
+    QCOMPARE(rejected.size(), 0);
+    QCOMPARE(requested.size(), 2);
+    QVERIFY(dialog.isVisible());
+}
+
+void tst_LoginDialog::rememberMeRemembersUserAndItself()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("sightline.ini"));
+    {
+        LoginDialog dialog;
+        fill(dialog, QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"), QStringLiteral("s3cret"));
+        dialog.setRememberMe(true);
+        QSettings settings(file, QSettings::IniFormat);
+        dialog.saveSettings(settings);
+    }
+    {
+        QSettings settings(file, QSettings::IniFormat);
+        QCOMPARE(LoginDialog::rememberedUsername(settings), QStringLiteral("demo"));
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(QLatin1String("s3cret")), qPrintable(key));
+        LoginDialog next; // the next start
+        next.restoreSettings(settings);
+        QCOMPARE(next.request().username, QStringLiteral("demo"));
+        QVERIFY(next.request().rememberMe);
+        QVERIFY(next.request().password.isEmpty());
+
+        // Unticked: neither the name nor the choice is kept.
+        next.setRememberMe(false);
+        next.saveSettings(settings);
+    }
+    QSettings settings(file, QSettings::IniFormat);
+    QCOMPARE(LoginDialog::rememberedUsername(settings), QString());
+    LoginDialog later;
+    later.setRememberMe(true);
+    later.restoreSettings(settings);
+    QVERIFY(!later.request().rememberMe);
+    QCOMPARE(later.request().username, QString());
+}
+
+void tst_LoginDialog::disabledSignInSaysWhatIsMissing()
+{
+    LoginDialog dialog;
+    dialog.show();
+    auto *server = dialog.findChildren<QLineEdit *>().at(0);
+    // The placeholder reads as an example, not as a value already entered.
+    QVERIFY2(server->placeholderText().startsWith(QLatin1String("e.g. ")), qPrintable(server->placeholderText()));
+    QLabel *hint = dialog.findChild<QLabel *>(QStringLiteral("signInHint"));
+    QVERIFY(hint);
+    const auto says = [&](const char *word) {
+        return hint->isVisible() && hint->text().contains(QLatin1String(word))
+            && dialog.signInButton()->toolTip() == hint->text();
+    };
+    QVERIFY(!dialog.signInButton()->isEnabled());
+    QVERIFY2(says("server"), qPrintable(hint->text()));
+    fill(dialog, QStringLiteral("http://127.0.0.1:8080"), QString(), QString());
+    QVERIFY2(says("username"), qPrintable(hint->text()));
+    fill(dialog, QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"), QString());
+    QVERIFY2(says("password"), qPrintable(hint->text()));
+    fill(dialog, QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"), QStringLiteral("x"));
+    QVERIFY(dialog.signInButton()->isEnabled());
+    QVERIFY(!hint->isVisible());
 }
 
 QTEST_MAIN(tst_LoginDialog)

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void criticalAlertNotifies();
     void statusBarFields();
     void latencyCountsLivePointsOnly();
+    void statusFieldsShowNothingStale();
     void keyboardNavigation();
     void historyProgress();
     void settingsRoundTripWithoutSecrets();
@@ -175,7 +176,7 @@ void tst_MainWindow::criticalAlertNotifies()
     f.alerts.applyAlert(a);
     QCOMPARE(notified.size(), 1);
     QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Critical alert on jetson-07"));
-    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("GPU temperature above 85 °C (GPU temp is 91°C)"));
+    QCOMPARE(notified.at(0).at(1).toString(), QStringLiteral("GPU temperature above 85 °C (GPU temp is 91.0°C)"));
     a.severity = Severity::Warning;
     a.ruleId = QStringLiteral("warm");
     f.alerts.applyAlert(a);
@@ -190,6 +191,7 @@ void tst_MainWindow::statusBarFields()
     QCOMPARE(window.statusFields()->serverText(), QStringLiteral("http://127.0.0.1:8080"));
     QCOMPARE(window.statusFields()->userText(), QStringLiteral("User: demo"));
     QCOMPARE(window.statusFields()->ageText(), QStringLiteral("Last event: none"));
+    window.setConnectionStatus(ConnectionStatus::live(0)); // latency shows only while live
     for (int i = 0; i < 10; ++i)
         window.noteEventReceived();
     QCOMPARE(window.statistics().totalEvents(), qint64(10));
@@ -235,6 +237,53 @@ void tst_MainWindow::latencyCountsLivePointsOnly()
     f.series.addPoint(pointAt(QDateTime::currentMSecsSinceEpoch()));
     QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
     QVERIFY2(window.statistics().latencyMs() < 30000, QByteArray::number(window.statistics().latencyMs()));
+}
+
+void tst_MainWindow::statusFieldsShowNothingStale()
+{
+    // Issue 14: latency stayed on screen during an outage, and events/s and
+    // latency of the old session stayed after signing out.
+    Fixture f;
+    MainWindow window(f.models());
+    window.show();
+    const QString server = QStringLiteral("http://127.0.0.1:8080");
+    window.setServerInfo(server, QStringLiteral("demo"));
+    window.setConnectionStatus(ConnectionStatus::live(0));
+    const QString d1 = QStringLiteral("d1");
+    TelemetryData p;
+    p.deviceId = d1;
+    p.tsMs = QDateTime::currentMSecsSinceEpoch();
+    p.fields.insert(QStringLiteral("gpu_temp_c"), 1); // the field the window charts
+    f.devices.applyStatus(DeviceStatusEvent{d1, DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
+    f.devices.setCheckedDevices({d1});
+    for (int i = 0; i < 10; ++i)
+        window.noteEventReceived();
+    f.series.addPoint(p);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->rateText() != QStringLiteral("0.0 events/s"), kUiTimeoutMs);
+    const QString noLatency = QStringLiteral("Latency: –");
+
+    // An outage: no latency is being measured, so none is shown, also after
+    // the fields' next refresh.
+    window.setConnectionStatus(ConnectionStatus::reconnecting(5000));
+    QCOMPARE(window.statusFields()->latencyText(), noLatency);
+    const QString age = window.statusFields()->ageText();
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != age, kUiTimeoutMs);
+    QCOMPARE(window.statusFields()->latencyText(), noLatency);
+
+    // Live again: the measured latency is true again.
+    window.setConnectionStatus(ConnectionStatus::live(0));
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
+
+    // Signed out: nothing of the old session's figures stays.
+    window.setConnectionStatus(ConnectionStatus::disconnected(QStringLiteral("not signed in")));
+    window.setServerInfo(server, QString());
+    QCOMPARE(window.statusFields()->userText(), QStringLiteral("Not signed in"));
+    QCOMPARE(window.statusFields()->rateText(), QStringLiteral("0.0 events/s"));
+    QCOMPARE(window.statusFields()->ageText(), QStringLiteral("Last event: none"));
+    QCOMPARE(window.statusFields()->latencyText(), noLatency);
+    QCOMPARE(window.statistics().totalEvents(), qint64(0));
+    QCOMPARE(window.statistics().latencyMs(), qint64(-1));
 }
 
 void tst_MainWindow::keyboardNavigation()

@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>LayoutLibrary</name>
+    <message>
+        <source>a layout needs a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the name &quot;%1&quot; is too long for a file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no saved layout named &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a layout named &quot;%1&quot; already exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not rename &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not delete &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: could not be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 bytes is too large for a layout file (at most %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: could not be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sightline::AlertNotifier</name>
     <message>
         <source>Critical alert on %1</source>
@@ -153,10 +200,6 @@ no data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Sign in again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Connection status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -189,7 +232,15 @@ no data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Session expired — sign in again to resume without losing events</source>
+        <source>Sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your sign-in has ended. Sign in to resume; no events are lost meanwhile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your sign-in has ended: %1. Sign in to resume; no events are lost meanwhile.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -279,6 +330,56 @@ no data</source>
     </message>
 </context>
 <context>
+    <name>Sightline::FleetPanel</name>
+    <message>
+        <source>Filter devices…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only devices whose name, site or state contains this text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::FleetTableModel</name>
+    <message>
+        <source>Last seen %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sightline::LatestValueTiles</name>
     <message>
         <source>Latest values</source>
@@ -315,87 +416,27 @@ no data</source>
         <source>the stream failed</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>an older copy of it was used, so the server ended it to be safe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server no longer accepts it (signed out elsewhere, or it ran out)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server no longer accepts it</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Sightline::LiveChartWidget</name>
-    <message>
-        <source>Field</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Field:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show the last minute</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show the last %1 minutes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Back to live</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Follow the newest data again (End)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Freeze the chart; data keeps arriving in the background</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Visible window as CSV…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Visible window as PNG…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tick devices in the list to chart them</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Waiting for data…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No %1 data yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No data in this time span</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Paused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Browsing — data keeps arriving</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -424,6 +465,30 @@ no data</source>
     </message>
     <message>
         <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (right axis)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2, right axis)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the history of this time span…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No data yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 – %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -515,6 +580,22 @@ no data</source>
     </message>
     <message>
         <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the server address to sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your username to sign in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter your password to sign in.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -624,6 +705,14 @@ no data</source>
         <source>Loading history of %1 devices…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last %1 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Sightline::SettingsMenu</name>
@@ -684,6 +773,59 @@ no data</source>
     </message>
 </context>
 <context>
+    <name>Sightline::SmallMultiplesPanel</name>
+    <message>
+        <source>No data of this device in the store yet. Its fields appear here as points arrive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data in range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>min %1 · max %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::StatPanel</name>
+    <message>
+        <source>Latest values with sparklines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No device and field match this panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::StateTimeline</name>
+    <message>
+        <source>online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sightline::StatusFields</name>
     <message>
         <source>Server</source>
@@ -735,6 +877,255 @@ no data</source>
     </message>
     <message>
         <source>Latency: %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::TimeControlBar</name>
+    <message>
+        <source>Last minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last %1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last %1 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What every panel shows: a live window, or a range you pick</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom range…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Freeze what the panels show; data keeps arriving (Ctrl+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the newest data again (Ctrl+L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused at %1%2 · data keeps arriving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 – %2%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a time range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“From” must be before “To”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::TimelinePanel</name>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown (not observed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline (no data stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>online (data stored)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No devices yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No device matches this panel&apos;s devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: click to open the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 – %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 alert firing %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WorkspaceLayout</name>
+    <message>
+        <source>an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be a list of names or * globs, got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be a list of non-empty names or * globs; item %2 is %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 must be an object like {&quot;type&quot;: &quot;chart&quot;}, got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;id&quot; must be a non-empty string, got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: missing &quot;type&quot;; the panel types are %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;title&quot; must be a string, got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot;: &quot;%1&quot; must be an RFC 3339 timestamp with an offset or Z (like &quot;2026-03-01T10:00:00Z&quot;), got %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot; must be an object like {&quot;live&quot;: true, &quot;windowMinutes&quot;: 15}, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot;: &quot;live&quot; must be true or false, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot;: &quot;windowMinutes&quot; must be a whole number from %1 to %2, got %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot;: a range that is not live needs &quot;from&quot; and &quot;to&quot; (RFC 3339 timestamps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;time&quot;: &quot;from&quot; (%1) must be before &quot;to&quot; (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1, column %2 (byte %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown panel type &quot;%1&quot;; the panel types are %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a layout must be a JSON object like {&quot;version&quot;: 1, &quot;panels&quot;: [...]}, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing &quot;version&quot;; Sightline reads version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;version&quot; must be a whole number, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>version %1 is not supported; Sightline reads version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;name&quot; must be a string, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;panels&quot; must be a list of panels, got %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the id &quot;%2&quot; is used twice (also by panels[%3])</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

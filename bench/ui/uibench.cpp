@@ -8,6 +8,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/connectionstatus.h"
 #include "ui/livechartwidget.h"
 #include "ui/mainwindow.h"
@@ -100,7 +101,7 @@ int main(int argc, char *argv[])
     fieldNames = fieldNames.mid(0, fieldCount);
     devices.setDevices(infos);
     devices.setCheckedDevices(ids.mid(0, charted));
-    window.chart()->setWindowMinutes(parser.value(windowOption).toInt());
+    window.workspaceTime()->setLiveWindow(parser.value(windowOption).toInt() * 60000LL);
     window.setConnectionStatus(Sightline::ConnectionStatus::live(0));
     window.resize(1280, 800);
     window.show();

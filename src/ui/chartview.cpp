@@ -64,6 +64,9 @@ void ChartView::setGaps(const QList<GapBand> &gaps)
 
 void ChartView::setCursorReadout(qint64 xMs, const QString &text)
 {
+    // Set again by every frame while a crosshair is shown.
+    if (xMs == m_cursorMs && text == m_cursorText)
+        return;
     m_cursorMs = xMs;
     m_cursorText = text;
     viewport()->update();

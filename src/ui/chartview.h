@@ -21,10 +21,11 @@ struct GapBand
 };
 
 // The chart canvas of LiveChartWidget. It turns mouse and keys into range
-// requests (it never changes the axes itself: the widget owns the visible
-// range, so data can keep arriving while the user zooms and pans) and
-// paints what Qt Charts cannot: gap bands, the cursor line with its values,
-// the zoom band and an empty-state hint.
+// requests (it never changes the axes itself: the workspace's time control
+// owns the visible range, so data can keep arriving while the user zooms
+// and pans, and every chart moves together) and paints what Qt Charts
+// cannot: gap bands, the cursor line with its values (the shared
+// crosshair), the zoom band and an empty-state hint.
 //
 // Mouse: drag with the left button to zoom into a time span, drag with the
 // right or middle button to pan, wheel to zoom around the pointer,

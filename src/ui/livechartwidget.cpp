@@ -1,30 +1,28 @@
 #include "ui/livechartwidget.h"
 
+#include "telemetry/bucketstore.h"
 #include "telemetry/events.h"
 #include "telemetry/fieldformat.h"
+#include "telemetry/namepattern.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/chartview.h"
-#include "ui/logging.h"
+#include "ui/displaypreferences.h"
 #include "ui/severitycolors.h"
 
-#include <QButtonGroup>
+#include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
-#include <QComboBox>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QEvent>
-#include <QFile>
 #include <QFileDialog>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QMenu>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTextStream>
-#include <QToolButton>
+#include <QTimeZone>
 #include <QValueAxis>
 #include <QVBoxLayout>
 
@@ -36,20 +34,34 @@ namespace Sightline {
 
 namespace {
 
-constexpr qint64 kMinSpanMs = 2000; // zooming in stops at 2 s
+constexpr qint64 kMinSpanMs = 2000;                     // zooming in stops at 2 s
+constexpr qint64 kMaxSpanMs = 31LL * 24 * 60 * 60 * 1000; // zooming out stops at a month
 constexpr double kYPadding = 0.05;
 constexpr int kYTargetTicks = 5;
 constexpr qint64 kFollowStepMs = 1000;
+constexpr qint64 kAssumedIntervalMs = 1000; // before a device's spacing is known
+constexpr int kMinTickSpacingPx = 90;        // room for one "HH:mm:ss" label
+constexpr int kMaxTicks = 8;
+constexpr int kMaxLegendEntries = 24;
+constexpr int kMaxReadoutLines = 12;
+constexpr qint64 kMinuteMs = 60 * 1000;
+constexpr qint64 kDayMs = 24 * 60 * kMinuteMs;
 
-qint64 minutesToMs(int minutes)
+// Tableau 10: told apart at a glance on light and dark backgrounds alike.
+const QList<QColor> &lineColors()
 {
-    return static_cast<qint64>(minutes) * 60 * 1000;
+    static const QList<QColor> colors{QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59),
+                                      QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
+                                      QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
+                                      QColor(0xba, 0xb0, 0xac)};
+    return colors;
 }
 
 // Keeps the shape of a run that has more points than the plot has pixels:
 // per pixel column, the first, lowest, highest and last point, in time
-// order. Spikes survive; a 60-minute window draws ~4 points per pixel
-// instead of thousands per series.
+// order. Spikes survive. The chart draws ranges with more points than
+// columns from buckets, so this only trims bursts (history that arrived
+// denser than the device's usual spacing).
 QList<QPointF> decimate(const QList<QPointF> &run, double fromMs, double toMs, int columns)
 {
     if (columns <= 0 || run.size() <= columns * 4)
@@ -91,263 +103,369 @@ double niceStep(double raw)
     return nice * magnitude;
 }
 
-} // namespace
-
-const QList<int> &LiveChartWidget::windowChoicesMinutes()
+qint64 floorTo(qint64 value, qint64 step)
 {
-    static const QList<int> choices{1, 5, 15, 60};
-    return choices;
+    qint64 q = (value / step) * step;
+    return q > value ? q - step : q;
 }
 
-LiveChartWidget::LiveChartWidget(SeriesStore *store, QWidget *parent)
+qint64 ceilTo(qint64 value, qint64 step)
+{
+    const qint64 q = floorTo(value, step);
+    return q < value ? q + step : q;
+}
+
+// Ranks a field by the first of the patterns that names it: a chart of
+// ["gpu_temp_c", "power_*"] lists (and puts on axes) temperatures first.
+int patternRank(const QStringList &patterns, const QString &field)
+{
+    for (qsizetype i = 0; i < patterns.size(); ++i)
+        if (matchesNamePattern(patterns.at(i), field))
+            return static_cast<int>(i);
+    return 0;
+}
+
+} // namespace
+
+const QList<qint64> &LiveChartWidget::roundStepsMs()
+{
+    static const QList<qint64> steps{1000,           2000,           5000,           10000,          15000,
+                                     30000,          kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs,  10 * kMinuteMs,
+                                     15 * kMinuteMs, 30 * kMinuteMs, 60 * kMinuteMs, 120 * kMinuteMs, 180 * kMinuteMs,
+                                     360 * kMinuteMs, 720 * kMinuteMs, kDayMs};
+    return steps;
+}
+
+qint64 LiveChartWidget::roundStepAtLeast(qint64 minMs)
+{
+    for (qint64 step : roundStepsMs())
+        if (step >= minMs)
+            return step;
+    return roundStepsMs().constLast();
+}
+
+qint64 LiveChartWidget::tickStepMs(qint64 spanMs, int maxTicks)
+{
+    // At most maxTicks intervals: maxTicks + 1 ticks when both ends fall on one.
+    maxTicks = std::max(1, maxTicks);
+    return roundStepAtLeast((spanMs + maxTicks - 1) / maxTicks);
+}
+
+QList<qint64> LiveChartWidget::tickPositions(qint64 fromMs, qint64 toMs, qint64 stepMs, bool utc)
+{
+    QList<qint64> ticks;
+    if (stepMs <= 0 || toMs < fromMs)
+        return ticks;
+    // Counted in local time, with the offset at the left edge: a change to
+    // or from daylight saving inside the range shifts the later ticks by
+    // its hour, which a range of a day or less tolerates.
+    const qint64 offsetMs = utc ? 0 : qint64(QDateTime::fromMSecsSinceEpoch(fromMs).offsetFromUtc()) * 1000;
+    for (qint64 t = ceilTo(fromMs + offsetMs, stepMs) - offsetMs; t <= toMs; t += stepMs)
+        ticks.append(t);
+    return ticks;
+}
+
+void LiveChartWidget::keepWhatTimeShows(SeriesStore *store, const WorkspaceTime *time)
+{
+    const qint64 marginMs = time->windowMs() / 10;
+    store->setRetentionMs(time->windowMs() + marginMs);
+    store->setKeepSinceMs(time->isFollowing() ? 0 : std::max<qint64>(time->fromMs() - marginMs, 1));
+}
+
+LiveChartWidget::LiveChartWidget(SeriesStore *store, BucketStore *buckets, WorkspaceTime *time, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
+    , m_buckets(buckets)
+    , m_time(time)
     , m_chart(new QChart)
-    , m_axisX(new QDateTimeAxis(m_chart))
-    , m_axisY(new QValueAxis(m_chart))
+    , m_axisX(new QCategoryAxis(m_chart))
+    , m_axisLeft(new QValueAxis(m_chart))
+    , m_axisRight(new QValueAxis(this))
 {
     m_chart->setAnimationOptions(QChart::NoAnimation);
     m_chart->legend()->setAlignment(Qt::AlignTop);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0);
-    m_axisX->setTickCount(6); // one label a minute in the default 5-minute window
-    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
-    m_axisY->setTickCount(6);
+    // Time labels at round ticks (issue 14): QDateTimeAxis spreads a tick
+    // count evenly and lands on odd seconds, so the labels are categories
+    // placed on the tick values (applyXAxis).
+    m_axisX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_axisLeft->setTickCount(6);
+    m_axisRight->setTickCount(6);
     m_chart->addAxis(m_axisX, Qt::AlignBottom);
-    m_chart->addAxis(m_axisY, Qt::AlignLeft);
+    m_chart->addAxis(m_axisLeft, Qt::AlignLeft);
     m_view = new ChartView(m_chart, this);
-
-    // Toolbar: field, window, pause, back to live, export.
-    m_fieldPicker = new QComboBox(this);
-    m_fieldPicker->setAccessibleName(tr("Field"));
-    m_fieldPicker->setMinimumContentsLength(14);
-    m_fieldPicker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    auto *fieldLabel = new QLabel(tr("&Field:"), this);
-    fieldLabel->setBuddy(m_fieldPicker);
-
-    m_windowButtons = new QButtonGroup(this);
-    m_windowButtons->setExclusive(true);
-    auto *toolbar = new QHBoxLayout;
-    toolbar->setContentsMargins(0, 0, 0, 0);
-    toolbar->setSpacing(6);
-    toolbar->addWidget(fieldLabel);
-    toolbar->addWidget(m_fieldPicker);
-    toolbar->addSpacing(12);
-    auto *windowBox = new QHBoxLayout;
-    windowBox->setSpacing(0);
-    for (int minutes : windowChoicesMinutes()) {
-        auto *button = new QToolButton(this);
-        button->setText(tr("%1 min").arg(minutes));
-        button->setCheckable(true);
-        button->setAutoRaise(true);
-        button->setToolTip(minutes == 1 ? tr("Show the last minute") : tr("Show the last %1 minutes").arg(minutes));
-        m_windowButtons->addButton(button, minutes);
-        windowBox->addWidget(button);
-    }
-    toolbar->addLayout(windowBox);
-    toolbar->addStretch(1);
-    m_modeLabel = new QLabel(this);
-    m_modeLabel->setForegroundRole(QPalette::PlaceholderText);
-    toolbar->addWidget(m_modeLabel);
-    m_liveButton = new QToolButton(this);
-    m_liveButton->setText(tr("Back to live"));
-    m_liveButton->setToolTip(tr("Follow the newest data again (End)"));
-    toolbar->addWidget(m_liveButton);
-    m_pauseButton = new QToolButton(this);
-    m_pauseButton->setCheckable(true);
-    m_pauseButton->setToolTip(tr("Freeze the chart; data keeps arriving in the background"));
-    toolbar->addWidget(m_pauseButton);
-    m_exportButton = new QToolButton(this);
-    m_exportButton->setText(tr("Export"));
-    m_exportButton->setPopupMode(QToolButton::InstantPopup);
-    auto *exportMenu = new QMenu(m_exportButton);
-    exportMenu->addAction(tr("Visible window as CSV…"), this, [this] { exportWithDialog(false); });
-    exportMenu->addAction(tr("Visible window as PNG…"), this, [this] { exportWithDialog(true); });
-    m_exportButton->setMenu(exportMenu);
-    toolbar->addWidget(m_exportButton);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
-    layout->addLayout(toolbar);
     layout->addWidget(m_view, 1);
 
     m_frameTimer.setInterval(kFrameIntervalMs);
     m_frameTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_frameTimer, &QTimer::timeout, this, &LiveChartWidget::renderFrame);
+    m_clockTimer.setSingleShot(true);
+    connect(&m_clockTimer, &QTimer::timeout, this, [this] {
+        // Live, the range moves with the clock in steps (visibleRange): a
+        // frame is due when the next step begins.
+        qint64 from = 0;
+        qint64 to = 0;
+        visibleRange(static_cast<int>(m_chart->plotArea().width()), &from, &to);
+        if (from != m_lastFromMs || to != m_lastToMs)
+            startFrameTimer();
+        else if (m_time->isFollowing())
+            m_clockTimer.start(static_cast<int>(kFollowStepMs));
+    });
+
     connect(m_store, &SeriesStore::pointsAdded, this, [this](const QString &deviceId) { handlePointsAdded(deviceId); });
-    connect(m_store, &SeriesStore::fieldsChanged, this, [this](const QString &deviceId) {
-        if (m_devices.contains(deviceId))
-            updateFieldChoices();
+    connect(m_store, &SeriesStore::fieldsChanged, this, [this] {
+        m_seriesDirty = true;
+        scheduleFrame();
     });
-    connect(m_fieldPicker, &QComboBox::activated, this, [this](int index) {
-        setField(m_fieldPicker->itemData(index).toString());
+    connect(m_buckets, &BucketStore::bucketsChanged, this, [this](const QString &deviceId) {
+        if (m_drawingBuckets)
+            handlePointsAdded(deviceId);
     });
-    connect(m_windowButtons, &QButtonGroup::idClicked, this, &LiveChartWidget::setWindowMinutes);
-    connect(m_pauseButton, &QToolButton::toggled, this, &LiveChartWidget::setPaused);
-    connect(m_liveButton, &QToolButton::clicked, this, &LiveChartWidget::backToLive);
-    connect(m_view, &ChartView::rangeSelected, this, &LiveChartWidget::setVisibleRange);
+    connect(m_buckets, &BucketStore::fieldsChanged, this, [this] {
+        m_seriesDirty = true;
+        scheduleFrame();
+    });
+    connect(m_time, &WorkspaceTime::rangeChanged, this, &LiveChartWidget::scheduleFrame);
+    connect(m_time, &WorkspaceTime::modeChanged, this, &LiveChartWidget::forgetRequests);
+    connect(m_time, &WorkspaceTime::pausedChanged, this, [this](bool paused) {
+        forgetRequests();
+        if (!paused)
+            scheduleFrame();
+    });
+    connect(m_time, &WorkspaceTime::crosshairChanged, this, &LiveChartWidget::updateReadout);
+
+    connect(m_view, &ChartView::rangeSelected, this, &LiveChartWidget::selectRange);
     connect(m_view, &ChartView::panRequested, this, &LiveChartWidget::panBy);
     connect(m_view, &ChartView::zoomRequested, this, &LiveChartWidget::zoomAround);
-    connect(m_view, &ChartView::backToLiveRequested, this, &LiveChartWidget::backToLive);
-    connect(m_view, &ChartView::hoverMoved, this, &LiveChartWidget::showReadout);
-    connect(m_view, &ChartView::hoverLeft, this, [this] { m_view->setCursorReadout(0, QString()); });
+    connect(m_view, &ChartView::backToLiveRequested, m_time, &WorkspaceTime::backToLive);
+    connect(m_view, &ChartView::hoverMoved, m_time, &WorkspaceTime::setCrosshair);
+    connect(m_view, &ChartView::hoverLeft, m_time, &WorkspaceTime::clearCrosshair);
 
     applyPalette();
-    updateControls();
-    updateFieldChoices();
-    keepWhatIsShown();
     scheduleFrame();
 }
 
-LiveChartWidget::~LiveChartWidget() = default;
-
-void LiveChartWidget::setDevices(const QStringList &deviceIds)
+LiveChartWidget::~LiveChartWidget()
 {
-    if (deviceIds == m_devices)
+    // The view goes after this class's members (it is a child widget) and
+    // may report the mouse leaving as it hides: that must not reach the
+    // workspace time, whose crosshairChanged would call back into a
+    // half-destroyed chart. The observed objects may already be gone.
+    disconnect(m_view, nullptr, nullptr, nullptr);
+}
+
+void LiveChartWidget::setDevicePatterns(const QStringList &patterns)
+{
+    if (patterns == m_devicePatterns)
         return;
-    for (const QString &old : std::as_const(m_devices))
-        if (!deviceIds.contains(old))
-            removeSeriesOf(old);
-    m_devices = deviceIds;
-    updateFieldChoices();
+    m_devicePatterns = patterns;
+    m_seriesDirty = true;
     scheduleFrame();
 }
 
-void LiveChartWidget::setField(const QString &field)
+void LiveChartWidget::setFieldPatterns(const QStringList &patterns)
 {
-    m_chosenField = field;
-    showField(field);
-}
-
-QString LiveChartWidget::defaultField(const QStringList &fields)
-{
-    // Issue 6: a temperature says most about a Jetson at a glance; the
-    // alphabetical first ("CPU0 util") says little.
-    static const QStringList preferred{QStringLiteral("gpu_temp_c"), QStringLiteral("cpu_temp_c"),
-                                       QStringLiteral("cpu_util_pct")};
-    for (const QString &field : preferred)
-        if (fields.contains(field))
-            return field;
-    if (fields.isEmpty())
-        return QString();
-    return *std::min_element(fields.cbegin(), fields.cend());
-}
-
-void LiveChartWidget::showField(const QString &field)
-{
-    if (field == m_field)
+    if (patterns == m_fieldPatterns)
         return;
-    m_field = field;
-    const int index = m_fieldPicker->findData(field);
-    if (index >= 0)
-        m_fieldPicker->setCurrentIndex(index);
-    const QString unit = fieldUnit(field);
-    m_axisY->setTitleText(unit.isEmpty() ? fieldLabel(field) : tr("%1 (%2)").arg(fieldLabel(field), unit));
-    Q_EMIT fieldChanged(field);
+    m_fieldPatterns = patterns;
+    m_seriesDirty = true;
     scheduleFrame();
 }
 
-void LiveChartWidget::setWindowMinutes(int minutes)
+void LiveChartWidget::setUtc(bool utc)
 {
-    if (!windowChoicesMinutes().contains(minutes))
+    if (utc == m_utc)
         return;
-    if (QAbstractButton *button = m_windowButtons->button(minutes))
-        button->setChecked(true);
-    if (minutes == m_windowMinutes && m_following)
-        return;
-    m_windowMinutes = minutes;
-    m_axisX->setFormat(minutes <= 5 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm"));
-    // Round spacing between time labels: 10 s, 1 min, 3 min, 10 min.
-    m_axisX->setTickCount(minutes <= 1 ? 7 : minutes <= 5 ? 6 : minutes <= 15 ? 6 : 7);
-    m_axisNeedsRelayout = true;
-    // Picking a window means "show me the last N minutes": follow live again.
-    setFollowing(true);
-    keepWhatIsShown();
-    Q_EMIT windowMinutesChanged(minutes);
+    m_utc = utc;
+    m_ticks.clear(); // the labels change even where the ticks stay
     scheduleFrame();
+    updateReadout();
 }
 
-qint64 LiveChartWidget::windowMs() const
+QString LiveChartWidget::seriesName(const ChartSeriesKey &key) const
 {
-    return minutesToMs(m_windowMinutes);
-}
-
-void LiveChartWidget::setPaused(bool paused)
-{
-    if (paused == m_paused)
-        return;
-    m_paused = paused;
-    m_pauseButton->setChecked(paused);
-    updateControls();
-    keepWhatIsShown();
-    Q_EMIT pausedChanged(paused);
-    if (!paused)
-        scheduleFrame();
-}
-
-void LiveChartWidget::backToLive()
-{
-    setFollowing(true);
-    setPaused(false);
-    scheduleFrame();
-}
-
-void LiveChartWidget::setVisibleRange(qint64 fromMs, qint64 toMs)
-{
-    if (toMs - fromMs < kMinSpanMs) {
-        const qint64 center = fromMs + (toMs - fromMs) / 2;
-        fromMs = center - kMinSpanMs / 2;
-        toMs = fromMs + kMinSpanMs;
+    const QString name = QStringLiteral("%1 · %2").arg(key.deviceId, fieldLabel(key.field));
+    // A third unit has no axis of its own: it shares the right one (two
+    // scales on one side would be unreadable, and a third axis takes room
+    // from every chart that needs only two). With more than one unit on the
+    // right axis, its lines say which unit they are in.
+    const qsizetype unitIndex = m_units.indexOf(fieldUnit(key.field));
+    if (m_units.size() > 2 && unitIndex >= 1) {
+        const QString unit = m_units.at(unitIndex);
+        return unit.isEmpty() ? tr("%1 (right axis)").arg(name) : tr("%1 (%2, right axis)").arg(name, unit);
     }
-    m_fromMs = fromMs;
-    m_toMs = toMs;
-    setFollowing(false);
-    keepWhatIsShown();
-    Q_EMIT visibleRangeChanged(fromMs, toMs);
-    scheduleFrame();
+    return name;
 }
 
-void LiveChartWidget::setFollowing(bool following)
+void LiveChartWidget::resolveSeries()
 {
-    if (following == m_following)
+    m_seriesDirty = false;
+    QStringList known = m_store->devices();
+    for (const QString &id : m_buckets->devices())
+        if (!known.contains(id))
+            known.append(id);
+    QStringList devices = filterByNamePatterns(m_devicePatterns, known);
+    // A plain name is a device even before it sent anything: its history
+    // can be asked for.
+    for (const QString &pattern : std::as_const(m_devicePatterns))
+        if (!pattern.isEmpty() && !pattern.contains(QLatin1Char('*')) && !devices.contains(pattern))
+            devices.append(pattern);
+    std::sort(devices.begin(), devices.end());
+
+    const auto fieldOrder = [this](const QString &a, const QString &b) {
+        const int ra = patternRank(m_fieldPatterns, a);
+        const int rb = patternRank(m_fieldPatterns, b);
+        return ra != rb ? ra < rb : a < b;
+    };
+    QList<ChartSeriesKey> keys;
+    QStringList allFields;
+    for (const QString &device : std::as_const(devices)) {
+        QStringList fields = m_store->fields(device);
+        for (const QString &field : m_buckets->fields(device))
+            if (!fields.contains(field))
+                fields.append(field);
+        fields = filterByNamePatterns(m_fieldPatterns, fields);
+        std::sort(fields.begin(), fields.end(), fieldOrder);
+        for (const QString &field : std::as_const(fields)) {
+            keys.append(ChartSeriesKey{device, field});
+            if (!allFields.contains(field))
+                allFields.append(field);
+        }
+    }
+    std::sort(allFields.begin(), allFields.end(), fieldOrder);
+    QStringList units;
+    for (const QString &field : std::as_const(allFields))
+        if (!units.contains(fieldUnit(field)))
+            units.append(fieldUnit(field));
+
+    m_deviceIds = devices;
+    if (keys == m_keys && units == m_units)
         return;
-    m_following = following;
-    updateControls();
-    keepWhatIsShown();
-    Q_EMIT followingLiveChanged(following);
+    // Lines that move to another axis or get another name are made anew;
+    // this happens when a device or field appears, not per frame.
+    removeAllSeries();
+    m_keys = keys;
+    m_units = units;
+    m_lines.clear();
+    m_keysOf.clear();
+    for (const ChartSeriesKey &key : std::as_const(m_keys)) {
+        m_keysOf[key.deviceId].append(key);
+        Lines lines;
+        lines.axisGroup = std::min<int>(1, static_cast<int>(m_units.indexOf(fieldUnit(key.field))));
+        m_lines.insert(key, lines);
+        if (!m_colorIndex.contains(key))
+            m_colorIndex.insert(key, static_cast<int>(m_colorIndex.size()));
+    }
+    rebuildAxes();
+    m_chart->legend()->setVisible(m_keys.size() <= kMaxLegendEntries);
+    m_frameCache.clear();
+    m_allDirty = true;
 }
 
-void LiveChartWidget::keepWhatIsShown()
+void LiveChartWidget::rebuildAxes()
 {
-    // The store keeps the window (plus a tenth, so a line still enters at
-    // the left edge from the point before it) and, while the picture stands
-    // still or looks back, everything from the left edge on; following live
-    // again lets it forget the rest.
-    const qint64 marginMs = windowMs() / 10;
-    m_store->setRetentionMs(windowMs() + marginMs);
-    const bool live = m_following && !m_paused;
-    m_store->setKeepSinceMs(live ? 0 : std::max<qint64>(m_fromMs - marginMs, 1));
+    const bool wantRight = m_units.size() > 1;
+    if (wantRight != m_rightAxisShown) {
+        if (wantRight) {
+            m_chart->addAxis(m_axisRight, Qt::AlignRight);
+        } else {
+            m_chart->removeAxis(m_axisRight);
+            m_axisRight->setParent(this); // the chart gives it back
+        }
+        m_rightAxisShown = wantRight;
+    }
+    m_axisLeft->setTitleText(m_units.isEmpty() ? QString() : m_units.constFirst());
+    m_axisRight->setTitleText(wantRight ? m_units.mid(1).join(QStringLiteral(", ")) : QString());
 }
 
-void LiveChartWidget::zoomAround(qint64 centerMs, double factor)
+void LiveChartWidget::removeAllSeries()
 {
-    const double from = static_cast<double>(centerMs) - static_cast<double>(centerMs - m_fromMs) * factor;
-    const double to = static_cast<double>(centerMs) + static_cast<double>(m_toMs - centerMs) * factor;
-    setVisibleRange(static_cast<qint64>(std::llround(from)), static_cast<qint64>(std::llround(to)));
+    for (Lines &lines : m_lines) {
+        for (QLineSeries *series : std::as_const(lines.lines)) {
+            m_chart->removeSeries(series);
+            delete series;
+        }
+        for (QAreaSeries *band : std::as_const(lines.bands)) {
+            m_chart->removeSeries(band);
+            delete band; // and its upper and lower lines, its children
+        }
+        lines.lines.clear();
+        lines.bands.clear();
+    }
+    m_frameCache.clear();
 }
 
-void LiveChartWidget::panBy(qint64 deltaMs)
+QColor LiveChartWidget::colorOf(const ChartSeriesKey &key)
 {
-    setVisibleRange(m_fromMs + deltaMs, m_toMs + deltaMs);
+    const QList<QColor> &colors = lineColors();
+    return colors.at(m_colorIndex.value(key) % colors.size());
+}
+
+QLineSeries *LiveChartWidget::newLine(const ChartSeriesKey &key, Lines &lines, bool first)
+{
+    auto *series = new QLineSeries(m_chart);
+    series->setObjectName(m_drawingBuckets ? QStringLiteral("mean") : QStringLiteral("points"));
+    series->setName(seriesName(key));
+    m_chart->addSeries(series);
+    series->attachAxis(m_axisX);
+    series->attachAxis(lines.axisGroup == 0 ? m_axisLeft : m_axisRight);
+    QPen pen(colorOf(key));
+    pen.setWidthF(m_drawingBuckets ? 1.5 : 2.0);
+    series->setPen(pen);
+    const auto markers = m_chart->legend()->markers(series);
+    for (QLegendMarker *marker : markers) {
+        // The runs after the first continue the same line: no second entry.
+        if (!first)
+            marker->setVisible(false);
+        else
+            connect(marker, &QLegendMarker::clicked, this, [this, device = key.deviceId] { Q_EMIT deviceActivated(device); });
+    }
+    lines.lines.append(series);
+    return series;
+}
+
+QAreaSeries *LiveChartWidget::newBand(const ChartSeriesKey &key, Lines &lines)
+{
+    auto *upper = new QLineSeries;
+    auto *lower = new QLineSeries;
+    auto *band = new QAreaSeries(upper, lower);
+    upper->setParent(band);
+    lower->setParent(band);
+    band->setObjectName(QStringLiteral("band"));
+    band->setName(seriesName(key));
+    m_chart->addSeries(band);
+    band->attachAxis(m_axisX);
+    band->attachAxis(lines.axisGroup == 0 ? m_axisLeft : m_axisRight);
+    QColor fill = colorOf(key);
+    fill.setAlphaF(0.22f);
+    band->setBrush(fill);
+    band->setPen(Qt::NoPen);
+    const auto markers = m_chart->legend()->markers(band);
+    for (QLegendMarker *marker : markers)
+        marker->setVisible(false); // the mean line names it
+    lines.bands.append(band);
+    return band;
 }
 
 void LiveChartWidget::handlePointsAdded(const QString &deviceId)
 {
-    if (!m_devices.contains(deviceId))
-        return;
+    if (!m_deviceIds.contains(deviceId)) {
+        // A device the patterns may match, seen for the first time.
+        if (matchesAnyNamePattern(m_devicePatterns, deviceId))
+            m_seriesDirty = true;
+        else
+            return;
+    }
     // Only this device's lines need new points, unless the range moves too.
     m_dirtyDevices.insert(deviceId);
+    if (m_time->isPaused()) {
+        m_dirty = true; // drawn when the workspace resumes
+        return;
+    }
     startFrameTimer();
 }
 
@@ -360,7 +478,7 @@ void LiveChartWidget::scheduleFrame()
 void LiveChartWidget::startFrameTimer()
 {
     m_dirty = true;
-    if (m_paused || m_frameTimer.isActive())
+    if (m_frameTimer.isActive())
         return;
     // A change after a quiet spell is drawn at the next turn of the event
     // loop (which still takes in whatever else arrived with it); within a
@@ -369,44 +487,43 @@ void LiveChartWidget::startFrameTimer()
     m_frameTimer.start(static_cast<int>(std::max<qint64>(0, kFrameIntervalMs - sinceFrame)));
 }
 
-QList<QLineSeries *> &LiveChartWidget::seriesFor(const QString &deviceId, int segments)
+void LiveChartWidget::visibleRange(int plotColumns, qint64 *fromMs, qint64 *toMs) const
 {
-    QList<QLineSeries *> &list = m_series[deviceId];
-    while (list.size() < segments) {
-        auto *series = new QLineSeries(m_chart);
-        series->setName(deviceId);
-        m_chart->addSeries(series);
-        series->attachAxis(m_axisX);
-        series->attachAxis(m_axisY);
-        // The runs after the first continue the same line: same colour, no
-        // second legend entry.
-        QPen pen = series->pen();
-        pen.setWidthF(2.0);
-        if (!list.isEmpty()) {
-            pen.setColor(list.constFirst()->color());
-            const auto markers = m_chart->legend()->markers(series);
-            for (QLegendMarker *marker : markers)
-                marker->setVisible(false);
-        }
-        series->setPen(pen);
-        list.append(series);
+    const qint64 span = m_time->spanMs();
+    if (m_time->isFollowing()) {
+        // Live, the range ends just after now, rounded up to a step of a
+        // second (or a pixel's worth of time, if longer), so the axes and
+        // their labels, the costly part of a frame, change about once a
+        // second instead of every frame.
+        const qint64 step = std::max<qint64>(kFollowStepMs, span / std::max(1, plotColumns));
+        *toMs = (m_time->toMs() / step + 1) * step;
+        *fromMs = *toMs - span;
+    } else {
+        *fromMs = m_time->fromMs();
+        *toMs = m_time->toMs();
     }
-    return list;
 }
 
-void LiveChartWidget::removeSeriesOf(const QString &deviceId)
+bool LiveChartWidget::wantsBuckets(qint64 spanMs, int plotColumns) const
 {
-    m_frameCache.remove(deviceId);
-    const QList<QLineSeries *> list = m_series.take(deviceId);
-    for (QLineSeries *series : list) {
-        m_chart->removeSeries(series);
-        delete series;
+    if (plotColumns <= 0 || !isVisible())
+        return m_drawingBuckets; // not laid out (or hidden): its pixels are not known
+    // The densest device decides for the whole chart: one chart draws
+    // one way, so its lines compare.
+    qint64 interval = 0;
+    for (const QString &device : m_deviceIds) {
+        const qint64 typical = m_store->typicalIntervalMs(device);
+        if (typical > 0)
+            interval = interval > 0 ? std::min(interval, typical) : typical;
     }
+    if (interval <= 0)
+        interval = kAssumedIntervalMs;
+    return spanMs / interval > plotColumns;
 }
 
 void LiveChartWidget::renderFrame()
 {
-    if (!m_dirty || m_paused) {
+    if (!m_dirty) {
         m_frameTimer.stop();
         return;
     }
@@ -414,38 +531,43 @@ void LiveChartWidget::renderFrame()
     m_sinceFrame.start();
     if (m_frameTimer.interval() != kFrameIntervalMs)
         m_frameTimer.setInterval(kFrameIntervalMs); // the next frame, if any, a whole interval later
-    const qint64 window = windowMs();
-    qint64 newest = 0;
-    for (const QString &device : std::as_const(m_devices))
-        newest = std::max(newest, m_store->newestMs(device));
-    if (m_following) {
-        // Axes follow the data: the window ends just after the newest device
-        // time, rounded up to a step of a second (or a pixel's worth of time,
-        // if longer), so the axes and their labels, the costly part of a
-        // frame, change about once a second instead of every frame.
-        const qint64 latest = newest > 0 ? newest : QDateTime::currentMSecsSinceEpoch();
-        const qint64 pixelMs = window / std::max<qint64>(1, static_cast<qint64>(m_chart->plotArea().width()));
-        const qint64 step = std::max<qint64>(kFollowStepMs, pixelMs);
-        m_toMs = (latest / step + 1) * step;
-        m_fromMs = m_toMs - window;
-    }
+    if (m_seriesDirty)
+        resolveSeries();
 
     const int plotColumns = static_cast<int>(m_chart->plotArea().width());
+    visibleRange(plotColumns, &m_fromMs, &m_toMs);
+    const qint64 span = std::max<qint64>(1, m_toMs - m_fromMs);
+    const bool buckets = wantsBuckets(span, plotColumns);
+    if (buckets != m_drawingBuckets) {
+        removeAllSeries();
+        m_drawingBuckets = buckets;
+        m_allDirty = true;
+    }
+    // A round step of at least a pixel column's time: about one bucket per column.
+    m_bucketStepMs = buckets ? roundStepAtLeast((span + plotColumns - 1) / std::max(1, plotColumns)) : 0;
+
     // A device's lines are rebuilt when it got points or when anything that
     // shapes every line changed; the others keep their series untouched.
     const bool rebuildAll = m_allDirty || m_fromMs != m_lastFromMs || m_toMs != m_lastToMs
             || plotColumns != m_lastPlotColumns;
-    double yMin = std::numeric_limits<double>::max();
-    double yMax = std::numeric_limits<double>::lowest();
+    double yMin[2] = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
+    double yMax[2] = {std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
     qint64 newestShown = 0;
+    bool hasData = false;
+    bool rebuiltAny = false;
     QList<GapBand> gapBands;
-    for (const QString &device : std::as_const(m_devices)) {
+    for (const QString &device : std::as_const(m_deviceIds)) {
         auto cached = m_frameCache.find(device);
-        if (rebuildAll || m_dirtyDevices.contains(device) || cached == m_frameCache.end())
+        if (rebuildAll || m_dirtyDevices.contains(device) || cached == m_frameCache.end()) {
             cached = m_frameCache.insert(device, rebuildDevice(device, plotColumns));
-        yMin = std::min(yMin, cached->yMin);
-        yMax = std::max(yMax, cached->yMax);
+            rebuiltAny = true;
+        }
+        for (int g = 0; g < 2; ++g) {
+            yMin[g] = std::min(yMin[g], cached->yMin[g]);
+            yMax[g] = std::max(yMax[g], cached->yMax[g]);
+        }
         newestShown = std::max(newestShown, cached->newestShownMs);
+        hasData = hasData || cached->hasData;
         gapBands += cached->gaps;
     }
     m_dirtyDevices.clear();
@@ -454,31 +576,158 @@ void LiveChartWidget::renderFrame()
     m_lastToMs = m_toMs;
     m_lastPlotColumns = plotColumns;
 
-    applyYRange(yMin, yMax);
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_fromMs), QDateTime::fromMSecsSinceEpoch(m_toMs));
-    if (m_axisNeedsRelayout && isVisible()) {
-        // Qt Charts 6.4 can lay the date-time axis out with no room for its
-        // labels when the chart was first laid out before it got its range;
-        // toggling the labels makes it measure them again.
-        m_axisX->setLabelsVisible(false);
-        m_axisX->setLabelsVisible(true);
-        m_axisNeedsRelayout = false;
-    }
+    applyYRange(m_axisLeft, 0, yMin[0], yMax[0]);
+    if (m_rightAxisShown)
+        applyYRange(m_axisRight, 1, yMin[1], yMax[1]);
+    applyXAxis(plotColumns);
     m_view->setXRange(m_fromMs, m_toMs);
     m_view->setGaps(gapBands);
-    if (m_devices.isEmpty())
-        m_view->setPlaceholderText(tr("Tick devices in the list to chart them"));
-    else if (m_field.isEmpty())
+    if (isVisible() && plotColumns > 0)
+        askForData(); // a hidden chart does not know its pixels, nor what it will show
+
+    const bool bucketsLoaded = std::all_of(m_deviceIds.cbegin(), m_deviceIds.cend(), [this](const QString &device) {
+        return m_buckets->stepMs(device) > 0;
+    });
+    if (m_deviceIds.isEmpty() || m_keys.isEmpty())
         m_view->setPlaceholderText(tr("Waiting for data…"));
-    else if (newestShown == 0)
-        m_view->setPlaceholderText(m_following ? tr("No %1 data yet").arg(fieldLabel(m_field)) : tr("No data in this time span"));
+    else if (!hasData && m_drawingBuckets && !bucketsLoaded)
+        m_view->setPlaceholderText(tr("Waiting for the history of this time span…"));
+    else if (!hasData)
+        m_view->setPlaceholderText(m_time->isFollowing() ? tr("No data yet") : tr("No data in this time span"));
     else
         m_view->setPlaceholderText(QString());
+    if (rebuiltAny && m_time->crosshairMs() != 0)
+        updateReadout();
+
+    if (m_time->isFollowing()) {
+        // Wake up when the live range moves on by a step.
+        const qint64 step = std::max<qint64>(kFollowStepMs, span / std::max(1, plotColumns));
+        m_clockTimer.start(static_cast<int>(step - m_time->toMs() % step + 1));
+    } else {
+        m_clockTimer.stop();
+    }
     ++m_frameCount;
     Q_EMIT frameRendered(newestShown);
 }
 
-void LiveChartWidget::applyYRange(double dataMin, double dataMax)
+LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &deviceId, int plotColumns)
+{
+    DeviceFrame frame;
+    bool hasKeys = false;
+    QList<HistoryBucket> buckets;
+    qint64 stepMs = 0;
+    qint64 gapMs = 0;
+    if (m_drawingBuckets) {
+        stepMs = m_buckets->stepMs(deviceId);
+        if (stepMs > 0)
+            buckets = m_buckets->buckets(deviceId, m_fromMs - stepMs, m_toMs + stepMs); // a neighbour each side
+        // An empty bucket is a gap when the device's points are that far apart.
+        gapMs = std::max(stepMs, m_store->gapThresholdMs(deviceId));
+    }
+    const QList<ChartSeriesKey> keys = m_keysOf.value(deviceId);
+    for (const ChartSeriesKey &key : keys) {
+        hasKeys = true;
+        Lines &lines = m_lines[key];
+        if (m_drawingBuckets)
+            drawBuckets(key, lines, buckets, stepMs, gapMs, &frame);
+        else
+            drawPoints(key, lines, plotColumns, &frame);
+    }
+    if (!hasKeys)
+        return frame;
+    if (m_drawingBuckets) {
+        for (qsizetype i = 1; i < buckets.size(); ++i) {
+            const qint64 emptyFrom = buckets.at(i - 1).tsMs + stepMs;
+            const qint64 emptyTo = buckets.at(i).tsMs;
+            if (emptyTo - emptyFrom >= gapMs && emptyTo > m_fromMs && emptyFrom < m_toMs)
+                frame.gaps.append(GapBand{emptyFrom, emptyTo, deviceId});
+        }
+    } else {
+        for (const Gap &gap : m_store->gaps(deviceId, m_fromMs, m_toMs))
+            frame.gaps.append(GapBand{gap.startMs, gap.endMs, deviceId});
+    }
+    return frame;
+}
+
+void LiveChartWidget::drawPoints(const ChartSeriesKey &key, Lines &lines, int plotColumns, DeviceFrame *frame)
+{
+    const QList<QList<QPointF>> runs = m_store->segments(key.deviceId, key.field, m_fromMs, m_toMs);
+    while (lines.lines.size() < std::max<qsizetype>(1, runs.size()))
+        newLine(key, lines, lines.lines.isEmpty());
+    const int g = lines.axisGroup;
+    for (qsizetype i = 0; i < lines.lines.size(); ++i) {
+        QLineSeries *series = lines.lines.at(i);
+        if (i >= runs.size()) {
+            if (series->count() > 0)
+                series->clear();
+            continue;
+        }
+        series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
+        for (const QPointF &p : runs.at(i)) {
+            if (p.x() < m_fromMs || p.x() > m_toMs)
+                continue;
+            frame->yMin[g] = std::min(frame->yMin[g], p.y());
+            frame->yMax[g] = std::max(frame->yMax[g], p.y());
+            frame->newestShownMs = std::max(frame->newestShownMs, static_cast<qint64>(p.x()));
+            frame->hasData = true;
+        }
+    }
+}
+
+void LiveChartWidget::drawBuckets(const ChartSeriesKey &key, Lines &lines, const QList<HistoryBucket> &buckets,
+                                  qint64 stepMs, qint64 gapMs, DeviceFrame *frame)
+{
+    // One run per stretch without a gap: the band and the mean break there
+    // as the raw line does.
+    struct Run
+    {
+        QList<QPointF> mean;
+        QList<QPointF> upper;
+        QList<QPointF> lower;
+    };
+    QList<Run> runs;
+    qint64 previousEnd = std::numeric_limits<qint64>::min();
+    const int g = lines.axisGroup;
+    for (const HistoryBucket &bucket : buckets) {
+        const auto mean = bucket.mean.constFind(key.field);
+        if (mean == bucket.mean.cend())
+            continue;
+        if (runs.isEmpty() || bucket.tsMs - previousEnd >= gapMs)
+            runs.append(Run());
+        previousEnd = bucket.tsMs + stepMs;
+        // Each bucket is drawn at its middle: it stands for its whole step.
+        const double x = double(bucket.tsMs) + double(stepMs) / 2;
+        const double lo = bucket.min.value(key.field, mean.value());
+        const double hi = bucket.max.value(key.field, mean.value());
+        runs.last().mean.append(QPointF(x, mean.value()));
+        runs.last().upper.append(QPointF(x, hi));
+        runs.last().lower.append(QPointF(x, lo));
+        if (bucket.tsMs + stepMs > m_fromMs && bucket.tsMs <= m_toMs) {
+            frame->yMin[g] = std::min(frame->yMin[g], lo);
+            frame->yMax[g] = std::max(frame->yMax[g], hi);
+            frame->hasData = true;
+        }
+    }
+    while (lines.bands.size() < std::max<qsizetype>(1, runs.size()))
+        newBand(key, lines);
+    while (lines.lines.size() < std::max<qsizetype>(1, runs.size()))
+        newLine(key, lines, lines.lines.isEmpty());
+    for (qsizetype i = 0; i < lines.lines.size(); ++i) {
+        QLineSeries *mean = lines.lines.at(i);
+        QAreaSeries *band = lines.bands.at(i);
+        if (i < runs.size()) {
+            band->upperSeries()->replace(runs.at(i).upper);
+            band->lowerSeries()->replace(runs.at(i).lower);
+            mean->replace(runs.at(i).mean);
+        } else if (mean->count() > 0) {
+            band->upperSeries()->clear();
+            band->lowerSeries()->clear();
+            mean->clear();
+        }
+    }
+}
+
+void LiveChartWidget::applyYRange(QValueAxis *axis, int group, double dataMin, double dataMax)
 {
     double lo = dataMin;
     double hi = dataMax;
@@ -498,7 +747,11 @@ void LiveChartWidget::applyYRange(double dataMin, double dataMax)
     // its floor, percentages keep 100 as their ceiling.
     if (dataMin >= 0 && lo < 0)
         lo = 0;
-    if (fieldUnit(m_field) == QLatin1String("%") && dataMax <= 100 && hi > 100)
+    const QStringList units = group == 0 ? m_units.mid(0, 1) : m_units.mid(1);
+    const bool percent = !units.isEmpty() && std::all_of(units.cbegin(), units.cend(), [](const QString &unit) {
+        return unit == QLatin1String("%");
+    });
+    if (percent && dataMax <= 100 && hi > 100)
         hi = 100;
     const double step = niceStep((hi - lo) / kYTargetTicks);
     lo = std::floor(lo / step + 1e-9) * step;
@@ -507,111 +760,210 @@ void LiveChartWidget::applyYRange(double dataMin, double dataMax)
     // Only what changed: QValueAxis::setLabelFormat re-lays the whole chart
     // out (measuring every label anew) even when given the same format.
     const QString format = QStringLiteral("%.%1f").arg(decimals);
-    if (m_axisY->labelFormat() != format)
-        m_axisY->setLabelFormat(format);
+    if (axis->labelFormat() != format)
+        axis->setLabelFormat(format);
     const int ticks = static_cast<int>(std::lround((hi - lo) / step)) + 1;
-    if (m_axisY->tickCount() != ticks)
-        m_axisY->setTickCount(ticks);
-    if (m_axisY->min() != lo || m_axisY->max() != hi)
-        m_axisY->setRange(lo, hi);
+    if (axis->tickCount() != ticks)
+        axis->setTickCount(ticks);
+    if (axis->min() != lo || axis->max() != hi)
+        axis->setRange(lo, hi);
 }
 
-LiveChartWidget::DeviceFrame LiveChartWidget::rebuildDevice(const QString &device, int plotColumns)
+QString LiveChartWidget::formatTime(qint64 ms, const QString &format) const
 {
-    DeviceFrame frame;
-    const QList<QList<QPointF>> runs = m_field.isEmpty() ? QList<QList<QPointF>>()
-                                                         : m_store->segments(device, m_field, m_fromMs, m_toMs);
-    QList<QLineSeries *> &list = seriesFor(device, std::max<int>(1, static_cast<int>(runs.size())));
-    for (int i = 0; i < list.size(); ++i) {
-        QLineSeries *series = list.at(i);
-        if (i < runs.size()) {
-            series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
-            for (const QPointF &p : runs.at(i)) {
-                if (p.x() < m_fromMs || p.x() > m_toMs)
-                    continue;
-                frame.yMin = std::min(frame.yMin, p.y());
-                frame.yMax = std::max(frame.yMax, p.y());
-                frame.newestShownMs = std::max(frame.newestShownMs, static_cast<qint64>(p.x()));
-            }
-        } else if (series->count() > 0) {
-            series->clear();
+    const QDateTime time = m_utc ? QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()) : QDateTime::fromMSecsSinceEpoch(ms);
+    return time.toString(format);
+}
+
+void LiveChartWidget::applyXAxis(int plotColumns)
+{
+    if (m_axisX->min() != double(m_fromMs) || m_axisX->max() != double(m_toMs))
+        m_axisX->setRange(double(m_fromMs), double(m_toMs));
+    // As many ticks as labels fit, at most kMaxTicks, on a round step
+    // (issue 14: not on odd seconds).
+    const int maxTicks = std::clamp(plotColumns / kMinTickSpacingPx, 2, kMaxTicks);
+    const qint64 step = tickStepMs(m_toMs - m_fromMs, maxTicks);
+    const QList<qint64> ticks = tickPositions(m_fromMs, m_toMs, step, m_utc);
+    if (step == m_tickStepMs && ticks == m_ticks)
+        return;
+    m_tickStepMs = step;
+    m_ticks = ticks;
+    const QStringList old = m_axisX->categoriesLabels();
+    for (const QString &label : old)
+        m_axisX->remove(label);
+    m_axisX->setStartValue(ticks.isEmpty() ? double(m_fromMs) : double(ticks.constFirst() - step));
+    QStringList used;
+    for (qint64 tick : ticks) {
+        QString label;
+        if (step < kMinuteMs)
+            label = formatTime(tick, QStringLiteral("HH:mm:ss"));
+        else if (step >= kDayMs || formatTime(tick, QStringLiteral("HH:mm")) == QLatin1String("00:00"))
+            label = formatTime(tick, QStringLiteral("d MMM")); // a new day says which
+        else
+            label = formatTime(tick, QStringLiteral("HH:mm"));
+        if (used.contains(label)) // a whole day's range ends at the time it began
+            label = formatTime(tick, QStringLiteral("d MMM HH:mm"));
+        used.append(label);
+        m_axisX->append(label, double(tick));
+    }
+    if (m_axisNeedsRelayout && isVisible()) {
+        // Qt Charts 6.4 can lay an axis out with no room for its labels when
+        // the chart was first laid out before it got its range; toggling the
+        // labels makes it measure them again.
+        m_axisX->setLabelsVisible(false);
+        m_axisX->setLabelsVisible(true);
+        m_axisNeedsRelayout = false;
+    }
+}
+
+void LiveChartWidget::askForData()
+{
+    if (m_deviceIds.isEmpty())
+        return;
+    // Each range is asked for once (the wiring loads it while frames go
+    // on); live, the right edge is what the stream brings, so only the
+    // left edge counts. A change of mode forgets what was asked
+    // (forgetRequests), since the store may have dropped it since.
+    const bool following = m_time->isFollowing();
+    const auto covers = [following](const Request &asked, qint64 from, qint64 to) {
+        return asked.toMs > asked.fromMs && asked.fromMs <= from && (following || asked.toMs >= to);
+    };
+    QStringList lacking;
+    if (m_drawingBuckets) {
+        const qint64 step = m_bucketStepMs;
+        const qint64 from = floorTo(m_fromMs, step);
+        const qint64 to = ceilTo(m_toMs, step);
+        for (const QString &device : std::as_const(m_deviceIds)) {
+            const Request asked = m_bucketsAsked.value(device);
+            if (asked.stepMs == step && covers(asked, from, to))
+                continue;
+            m_bucketsAsked.insert(device, Request{from, to, step});
+            lacking.append(device);
         }
-    }
-    if (!m_field.isEmpty())
-        for (const Gap &gap : m_store->gaps(device, m_fromMs, m_toMs))
-            frame.gaps.append(GapBand{gap.startMs, gap.endMs, device});
-    return frame;
-}
-
-void LiveChartWidget::updateFieldChoices()
-{
-    QStringList fields;
-    for (const QString &device : std::as_const(m_devices))
-        for (const QString &field : m_store->fields(device))
-            if (!fields.contains(field))
-                fields.append(field);
-    std::sort(fields.begin(), fields.end());
-    m_fieldPicker->clear();
-    for (const QString &field : std::as_const(fields)) {
-        const QString unit = fieldUnit(field);
-        m_fieldPicker->addItem(unit.isEmpty() ? fieldLabel(field) : tr("%1 (%2)").arg(fieldLabel(field), unit), field);
-    }
-    m_fieldPicker->setEnabled(!fields.isEmpty());
-    if (fields.isEmpty())
-        return;
-    // A chosen field (also one from settings) wins once a device reports
-    // it; until then the default, which is kept while it stays reported.
-    if (!m_chosenField.isEmpty() && fields.contains(m_chosenField))
-        showField(m_chosenField);
-    else if (m_field.isEmpty() || !fields.contains(m_field))
-        showField(defaultField(fields));
-    m_fieldPicker->setCurrentIndex(m_fieldPicker->findData(m_field));
-}
-
-void LiveChartWidget::updateControls()
-{
-    if (QAbstractButton *button = m_windowButtons->button(m_windowMinutes))
-        button->setChecked(true);
-    m_pauseButton->setText(m_paused ? tr("Resume") : tr("Pause"));
-    m_liveButton->setVisible(!m_following || m_paused);
-    if (m_paused)
-        m_modeLabel->setText(tr("Paused"));
-    else if (!m_following)
-        m_modeLabel->setText(tr("Browsing — data keeps arriving"));
-    else
-        m_modeLabel->clear();
-}
-
-void LiveChartWidget::showReadout(qint64 xMs)
-{
-    if (m_field.isEmpty() || m_devices.isEmpty()) {
-        m_view->setCursorReadout(xMs, QString());
+        if (!lacking.isEmpty())
+            Q_EMIT bucketsNeeded(lacking, from, to, static_cast<int>(step / 1000));
         return;
     }
-    const qint64 span = std::max<qint64>(m_toMs - m_fromMs, 1);
-    QStringList lines;
-    lines.append(QDateTime::fromMSecsSinceEpoch(xMs).toString(QStringLiteral("HH:mm:ss.zzz")));
-    for (const QString &device : std::as_const(m_devices)) {
-        const qint64 tolerance = std::max(m_store->gapThresholdMs(device), span / 100);
-        const QList<Sample> near = m_store->samples(device, m_field, xMs - tolerance, xMs + tolerance);
-        if (near.isEmpty())
+    for (const QString &device : std::as_const(m_deviceIds)) {
+        // The store holds a device's points from its oldest one up to now.
+        const qint64 oldest = m_store->oldestMs(device);
+        if (oldest > 0 && oldest <= m_fromMs)
             continue;
-        const Sample best = *std::min_element(near.begin(), near.end(), [xMs](const Sample &a, const Sample &b) {
-            return std::llabs(a.tMs - xMs) < std::llabs(b.tMs - xMs);
-        });
-        lines.append(QStringLiteral("%1  %2").arg(device, formatFieldValue(m_field, best.value)));
+        if (covers(m_historyAsked.value(device), m_fromMs, m_toMs))
+            continue;
+        m_historyAsked.insert(device, Request{m_fromMs, m_toMs, 0});
+        lacking.append(device);
     }
-    m_view->setCursorReadout(xMs, lines.size() > 1 ? lines.join(QLatin1Char('\n')) : QString());
+    if (!lacking.isEmpty())
+        Q_EMIT historyNeeded(lacking, m_fromMs, m_toMs);
+}
+
+void LiveChartWidget::forgetRequests()
+{
+    m_historyAsked.clear();
+    m_bucketsAsked.clear();
+}
+
+void LiveChartWidget::selectRange(qint64 fromMs, qint64 toMs)
+{
+    const qint64 span = std::clamp(toMs - fromMs, kMinSpanMs, kMaxSpanMs);
+    if (span != toMs - fromMs) {
+        const qint64 center = fromMs + (toMs - fromMs) / 2;
+        fromMs = center - span / 2;
+        toMs = fromMs + span;
+    }
+    // Every chart of the workspace follows (WorkspaceTime::rangeChanged).
+    m_time->setAbsoluteRange(fromMs, toMs);
+}
+
+void LiveChartWidget::zoomAround(qint64 centerMs, double factor)
+{
+    // From the range on screen, or the one just asked for while its frame is pending.
+    const qint64 from0 = m_time->isLive() ? m_fromMs : m_time->fromMs();
+    const qint64 to0 = m_time->isLive() ? m_toMs : m_time->toMs();
+    const double from = static_cast<double>(centerMs) - static_cast<double>(centerMs - from0) * factor;
+    const double to = static_cast<double>(centerMs) + static_cast<double>(to0 - centerMs) * factor;
+    selectRange(static_cast<qint64>(std::llround(from)), static_cast<qint64>(std::llround(to)));
+}
+
+void LiveChartWidget::panBy(qint64 deltaMs)
+{
+    const qint64 from = m_time->isLive() ? m_fromMs : m_time->fromMs();
+    const qint64 to = m_time->isLive() ? m_toMs : m_time->toMs();
+    m_time->setAbsoluteRange(from + deltaMs, to + deltaMs);
+}
+
+void LiveChartWidget::updateReadout()
+{
+    const qint64 ms = m_time->crosshairMs();
+    if (ms == 0)
+        m_view->setCursorReadout(0, QString());
+    else
+        m_view->setCursorReadout(ms, readoutAt(ms));
+}
+
+QString LiveChartWidget::readoutAt(qint64 ms) const
+{
+    QStringList lines;
+    lines.append(formatTimeOfDay(ms, m_utc, true)); // as every panel shows a time (UTC marked)
+    const qint64 span = std::max<qint64>(m_toMs - m_fromMs, 1);
+    int shown = 0;
+    for (const ChartSeriesKey &key : m_keys) {
+        QString value;
+        if (m_drawingBuckets) {
+            const qint64 step = m_buckets->stepMs(key.deviceId);
+            for (const HistoryBucket &bucket : m_buckets->buckets(key.deviceId, ms, ms)) {
+                if (bucket.tsMs > ms || bucket.tsMs + step <= ms || !bucket.mean.contains(key.field))
+                    continue;
+                value = tr("%1 (%2 – %3)")
+                                .arg(formatFieldValue(key.field, bucket.mean.value(key.field)),
+                                     formatFieldValue(key.field, bucket.min.value(key.field)),
+                                     formatFieldValue(key.field, bucket.max.value(key.field)));
+            }
+        } else {
+            const qint64 tolerance = std::max(m_store->gapThresholdMs(key.deviceId), span / 100);
+            const QList<Sample> near = m_store->samples(key.deviceId, key.field, ms - tolerance, ms + tolerance);
+            if (!near.isEmpty()) {
+                const Sample best = *std::min_element(near.begin(), near.end(), [ms](const Sample &a, const Sample &b) {
+                    return std::llabs(a.tMs - ms) < std::llabs(b.tMs - ms);
+                });
+                value = formatFieldValue(key.field, best.value);
+            }
+        }
+        if (value.isEmpty())
+            continue;
+        if (shown == kMaxReadoutLines) {
+            lines.append(tr("…"));
+            break;
+        }
+        lines.append(QStringLiteral("%1  %2").arg(seriesName(key), value));
+        ++shown;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 QString LiveChartWidget::visibleWindowCsv() const
 {
     QString csv;
     QTextStream out(&csv);
+    if (m_drawingBuckets) {
+        out << "timestamp,device,field,min,mean,max,count\n";
+        for (const ChartSeriesKey &key : m_keys) {
+            for (const HistoryBucket &b : m_buckets->buckets(key.deviceId, m_fromMs, m_toMs)) {
+                if (!b.mean.contains(key.field))
+                    continue;
+                out << formatTimestamp(b.tsMs) << ',' << key.deviceId << ',' << key.field << ','
+                    << QString::number(b.min.value(key.field), 'g', 15) << ','
+                    << QString::number(b.mean.value(key.field), 'g', 15) << ','
+                    << QString::number(b.max.value(key.field), 'g', 15) << ',' << b.count << '\n';
+            }
+        }
+        return csv;
+    }
     out << "timestamp,device,field,value\n";
-    for (const QString &device : m_devices) {
-        for (const Sample &s : m_store->samples(device, m_field, m_fromMs, m_toMs)) {
-            out << formatTimestamp(s.tMs) << ',' << device << ',' << m_field << ','
+    for (const ChartSeriesKey &key : m_keys) {
+        for (const Sample &s : m_store->samples(key.deviceId, key.field, m_fromMs, m_toMs)) {
+            out << formatTimestamp(s.tMs) << ',' << key.deviceId << ',' << key.field << ','
                 << QString::number(s.value, 'g', 15) << '\n';
         }
     }
@@ -654,7 +1006,7 @@ bool LiveChartWidget::exportPng(const QString &path, QString *error) const
 void LiveChartWidget::exportWithDialog(bool png)
 {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    const QString suggested = QStringLiteral("sightline-%1-%2.%3").arg(m_field, stamp, png ? QStringLiteral("png") : QStringLiteral("csv"));
+    const QString suggested = QStringLiteral("sightline-chart-%1.%2").arg(stamp, png ? QStringLiteral("png") : QStringLiteral("csv"));
     const QString path = QFileDialog::getSaveFileName(this, png ? tr("Export chart as PNG") : tr("Export visible data as CSV"),
                                                       suggested, png ? tr("PNG images (*.png)") : tr("CSV files (*.csv)"));
     if (path.isEmpty())
@@ -675,18 +1027,23 @@ void LiveChartWidget::applyPalette()
     // background beforehand: opaque lines draw without blending.
     const QColor grid = blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.12);
     const QColor axisLine = blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.35);
-    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_axisX), static_cast<QAbstractAxis *>(m_axisY)}) {
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_axisX), static_cast<QAbstractAxis *>(m_axisLeft),
+                                static_cast<QAbstractAxis *>(m_axisRight)}) {
         axis->setLabelsColor(pal.color(QPalette::Text));
         axis->setTitleBrush(pal.brush(QPalette::Text));
         axis->setGridLineColor(grid);
         axis->setLinePenColor(axisLine);
     }
+    // The right axis draws no grid of its own: two grids that disagree
+    // would cross the plot.
+    m_axisRight->setGridLineVisible(false);
 }
 
 void LiveChartWidget::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     m_axisNeedsRelayout = true;
+    m_ticks.clear();
     scheduleFrame();
 }
 

@@ -17,6 +17,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/connectionbanner.h"
 #include "ui/livechartwidget.h"
 #include "ui/logindialog.h"
@@ -389,8 +390,8 @@ void tst_DashboardController::eventsReachChartsAndTiles()
     QVERIFY(row >= 0);
     QCOMPARE(dashboard.latest.index(row).data(LatestValuesModel::ValueRole).toDouble(), 19.0);
     // The chart draws them on its next frames.
-    QCOMPARE(dashboard.window.chart()->field(), kField);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartPointCount(), 20, kTimeoutMs);
+    QCOMPARE(dashboard.window.chart()->shownSeries(), (QList<ChartSeriesKey>{{device, kField}}));
     // Banner and status bar.
     QVERIFY2(dashboard.window.banner()->text().startsWith(QStringLiteral("Live")),
              qPrintable(dashboard.window.banner()->text()));
@@ -481,8 +482,8 @@ void tst_DashboardController::lookingBackLoadsHistoryAndLiveForgetsIt()
     const qint64 newest = posted.constLast().tsMs;
 
     Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
-    LiveChartWidget *chart = dashboard.window.chart();
-    QCOMPARE(chart->windowMinutes(), 5);
+    WorkspaceTime *time = dashboard.window.workspaceTime();
+    QCOMPARE(time->windowMs(), 5 * 60000);
     QSignalSpy merged(&dashboard.controller, &DashboardController::historyMerged);
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
@@ -496,17 +497,17 @@ void tst_DashboardController::lookingBackLoadsHistoryAndLiveForgetsIt()
 
     // Panning back half an hour loads what the chart then shows.
     const qint64 from = base - 60000;
-    chart->setVisibleRange(from, from + 10 * 60000);
+    time->setAbsoluteRange(from, from + 10 * 60000);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 61, kTimeoutMs);
     compareSamples(dashboard.samples(device), posted);
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.chartPointCount() >= 20, kTimeoutMs); // 10 minutes of it on screen
 
     // Back to live: the store forgets the past again...
-    chart->backToLive();
+    time->backToLive();
     QVERIFY2(holdsTheWindowOnly(), qPrintable(QString::number(dashboard.series.pointCount(device))));
     // ...and loads it again when the user looks back once more.
     const int mergesBefore = int(merged.size());
-    chart->setVisibleRange(from, from + 10 * 60000);
+    time->setAbsoluteRange(from, from + 10 * 60000);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 61, kTimeoutMs);
     QVERIFY(merged.size() > mergesBefore);
     compareSamples(dashboard.samples(device), posted);

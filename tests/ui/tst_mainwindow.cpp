@@ -2,6 +2,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/alertnotifier.h"
 #include "ui/alerttableview.h"
 #include "ui/connectionbanner.h"
@@ -133,7 +134,7 @@ void tst_MainWindow::selectingDevicesChartsThem()
     QTest::keyClick(tree, Qt::Key_Return);
     QCOMPARE(selected.size(), 1);
     QCOMPARE(selected.at(0).at(0).toStringList(), QStringList{QStringLiteral("jetson-02")});
-    QCOMPARE(window.chart()->devices(), QStringList{QStringLiteral("jetson-02")});
+    QCOMPARE(window.chart()->devicePatterns(), QStringList{QStringLiteral("jetson-02")});
     QCOMPARE(f.latest.rowCount(), 4); // tiles follow the selection
     QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > 0 && !window.chart()->isFramePending(), kUiTimeoutMs);
 }
@@ -201,7 +202,7 @@ void tst_MainWindow::statusBarFields()
     TelemetryData p;
     p.deviceId = QStringLiteral("d1");
     p.tsMs = QDateTime::currentMSecsSinceEpoch();
-    p.fields.insert(QStringLiteral("x"), 1);
+    p.fields.insert(QStringLiteral("gpu_temp_c"), 1);
     f.devices.applyStatus(DeviceStatusEvent{QStringLiteral("d1"), DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
     f.devices.setCheckedDevices({QStringLiteral("d1")});
     f.series.addPoint(p);
@@ -222,7 +223,7 @@ void tst_MainWindow::latencyCountsLivePointsOnly()
         TelemetryData p;
         p.deviceId = d1;
         p.tsMs = tsMs;
-        p.fields.insert(QStringLiteral("x"), 1);
+        p.fields.insert(QStringLiteral("gpu_temp_c"), 1);
         return p;
     };
     // History of the last minute drawn without a stream event: not a latency.
@@ -252,7 +253,7 @@ void tst_MainWindow::statusFieldsShowNothingStale()
     TelemetryData p;
     p.deviceId = d1;
     p.tsMs = QDateTime::currentMSecsSinceEpoch();
-    p.fields.insert(QStringLiteral("x"), 1);
+    p.fields.insert(QStringLiteral("gpu_temp_c"), 1); // the field the window charts
     f.devices.applyStatus(DeviceStatusEvent{d1, DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
     f.devices.setCheckedDevices({d1});
     for (int i = 0; i < 10; ++i)
@@ -300,11 +301,11 @@ void tst_MainWindow::keyboardNavigation()
     QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
     QTRY_VERIFY_WITH_TIMEOUT(window.alertView()->table()->hasFocus(), kUiTimeoutMs);
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
-    QCOMPARE(window.chart()->windowMinutes(), 15);
+    QCOMPARE(window.workspaceTime()->windowMs(), 15 * 60000);
     QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
-    QVERIFY(window.chart()->isPaused());
+    QVERIFY(window.workspaceTime()->isPaused());
     QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
-    QVERIFY(!window.chart()->isPaused());
+    QVERIFY(!window.workspaceTime()->isPaused());
     QSignalSpy retry(&window, &MainWindow::retryRequested);
     QTest::keyClick(&window, Qt::Key_F5);
     QCOMPARE(retry.size(), 1);
@@ -338,8 +339,8 @@ void tst_MainWindow::settingsRoundTripWithoutSecrets()
         window.setServerInfo(QStringLiteral("http://10.0.0.5:8080"), QStringLiteral("demo"));
         window.resize(1000, 700);
         f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-03")});
-        window.chart()->setWindowMinutes(15);
-        window.chart()->setField(QStringLiteral("power_mw"));
+        window.workspaceTime()->setLiveWindow(15 * 60000);
+        window.chart()->setFieldPatterns({QStringLiteral("power_mw")});
         QSettings settings(path, QSettings::IniFormat);
         window.saveSettings(settings);
         settings.sync();
@@ -355,20 +356,20 @@ void tst_MainWindow::settingsRoundTripWithoutSecrets()
     const QSettings settings(path, QSettings::IniFormat);
     window.restoreSettings(settings);
     QCOMPARE(window.serverUrl(), QStringLiteral("http://10.0.0.5:8080"));
-    QCOMPARE(window.chart()->windowMinutes(), 15);
+    QCOMPARE(window.workspaceTime()->windowMs(), 15 * 60000);
     QCOMPARE(window.size(), QSize(1000, 700));
     QSignalSpy selected(&window, &MainWindow::selectedDevicesChanged);
     fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
     QCOMPARE(f.devices.checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("jetson-03")}));
     QVERIFY(!selected.isEmpty());
-    QCOMPARE(window.chart()->field(), QStringLiteral("power_mw"));
+    QCOMPARE(window.chart()->fieldPatterns(), QStringList{QStringLiteral("power_mw")});
 
-    // A default field is not saved: the next start picks its default again.
+    // The default field is not saved: the next start picks its default again.
     Fixture other;
     fillSampleData(other, QDateTime::currentMSecsSinceEpoch());
     MainWindow fresh(other.models());
     other.devices.setCheckedDevices({QStringLiteral("jetson-01")});
-    QTRY_COMPARE_WITH_TIMEOUT(fresh.chart()->field(), QStringLiteral("gpu_temp_c"), kUiTimeoutMs);
+    QCOMPARE(fresh.chart()->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")});
     QSettings again(dir.filePath(QStringLiteral("again.ini")), QSettings::IniFormat);
     fresh.saveSettings(again);
     QVERIFY(again.contains(QStringLiteral("chart/windowMinutes")));
@@ -411,7 +412,7 @@ void tst_MainWindow::screenshotWithSampleData()
     MainWindow window(f.models());
     window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
     f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-02"), QStringLiteral("jetson-03")});
-    window.chart()->setField(QStringLiteral("cpu_temp_c"));
+    window.chart()->setFieldPatterns({QStringLiteral("cpu_temp_c")});
     for (int i = 0; i < 25; ++i)
         window.noteEventReceived();
     window.setConnectionStatus(ConnectionStatus::live(0));

@@ -1,4 +1,6 @@
+#include "telemetry/bucketstore.h"
 #include "telemetry/seriesstore.h"
+#include "telemetry/workspacetime.h"
 #include "ui/connectionbanner.h"
 #include "ui/livechartwidget.h"
 #include "ui/logindialog.h"
@@ -258,9 +260,11 @@ void tst_Theme::switchRepaintsWidgets()
 {
     applyTheme(ThemeChoice::Light);
     SeriesStore store;
+    BucketStore buckets;
+    WorkspaceTime time;
     QWidget window;
     auto *banner = new ConnectionBanner(&window);
-    auto *chart = new LiveChartWidget(&store, &window);
+    auto *chart = new LiveChartWidget(&store, &buckets, &time, &window);
     auto *layout = new QVBoxLayout(&window);
     layout->addWidget(banner);
     layout->addWidget(chart, 1);

@@ -47,7 +47,7 @@ QString usage()
         "  sightline-server add-device --data-dir DIR --account A --site S --device D [--rotate]\n"
         "  sightline-server demo       --data-dir DIR [--listen 127.0.0.1:8080] [--config FILE]\n"
         "                              [--influx-url URL] [--redis-url URL]\n"
-        "                              (the alert rules of resources/demo-config.json are built in;\n"
+        "                              (alert rules of resources/demo-config.json built in;\n"
         "                              a --config FILE with alertRules replaces them)\n"
         "--data-dir defaults to %1\n")
         .arg(AdminCommands::defaultDataDir());

@@ -586,10 +586,13 @@ void tst_AdminCommands::demoHasItsAlertRulesBuiltIn_data()
     QTest::newRow("no config file: the rules of demo-config.json")
         << QByteArray() << builtIn << QStringList{QStringLiteral("gpu-hot")};
     QTest::newRow("a config file's rules replace them")
-        << QByteArray(R"({"alertRules": [{"id": "from-file", "field": "gpu_temp_c", "op": ">", "value": 95}]})")
-        << QStringLiteral("from-file (gpu_temp_c > 95)") << QStringList{QStringLiteral("from-file")};
+        << QByteArray(R"({"alertRules": [{"id": "from-file", "field": "gpu_temp_c",)"
+                      R"( "op": ">", "value": 95}]})")
+        << QStringLiteral("from-file (gpu_temp_c > 95)")
+        << QStringList{QStringLiteral("from-file")};
     QTest::newRow("a config file without alertRules keeps them")
-        << QByteArray(R"({"retentionHours": 48})") << builtIn << QStringList{QStringLiteral("gpu-hot")};
+        << QByteArray(R"({"retentionHours": 48})") << builtIn
+        << QStringList{QStringLiteral("gpu-hot")};
     // Nothing fires here, and nothing would tell the test when to stop
     // waiting for an alert: the printed rules are the check.
     QTest::newRow("a config file with no rules") << QByteArray(R"({"alertRules": []})")
@@ -614,7 +617,8 @@ void tst_AdminCommands::demoHasItsAlertRulesBuiltIn()
     ServerProcess server;
     QVERIFY2(server.start(demo), qPrintable(server.errorString()));
     const QByteArray out = server.standardOutput();
-    QVERIFY2(out.contains(QByteArray("\ndemo: alert rules: " + rules.toUtf8() + '\n')), out.constData());
+    QVERIFY2(out.contains(QByteArray("\ndemo: alert rules: " + rules.toUtf8() + '\n')),
+             out.constData());
     if (firing.isEmpty()) {
         QCOMPARE(server.terminate(), 0);
         return;
@@ -635,21 +639,26 @@ void tst_AdminCommands::demoHasItsAlertRulesBuiltIn()
         {QStringLiteral("deviceId"), QStringLiteral("jetson-01")},
         {QStringLiteral("ts"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
         {QStringLiteral("fields"),
-         QJsonObject{{QStringLiteral("gpu_temp_c"), 99}, {QStringLiteral("soc_temp_c"), 50}}}}).toJson();
+         QJsonObject{{QStringLiteral("gpu_temp_c"), 99}, {QStringLiteral("soc_temp_c"), 50}}}})
+                                 .toJson();
     QCOMPARE(http.post(server.url(QStringLiteral("/api/v1/telemetry")), point,
                        {{"x-api-key", first.value(QStringLiteral("key")).toString().toLatin1()}})
                  .status,
              202);
 
-    const HttpResponse signIn = http.post(server.url(QStringLiteral("/api/v1/auth/login")), login("demo", "demo"));
+    const HttpResponse signIn =
+        http.post(server.url(QStringLiteral("/api/v1/auth/login")), login("demo", "demo"));
     QCOMPARE(signIn.status, 200);
-    const QByteArray bearer = "Bearer " + signIn.json().value(QStringLiteral("access_token")).toString().toLatin1();
+    const QByteArray bearer =
+        "Bearer " + signIn.json().value(QStringLiteral("access_token")).toString().toLatin1();
     const auto firingRules = [&] {
-        const HttpResponse r = http.get(server.url(QStringLiteral("/api/v1/alerts")), {{"Authorization", bearer}});
+        const HttpResponse r =
+            http.get(server.url(QStringLiteral("/api/v1/alerts")), {{"Authorization", bearer}});
         QStringList ids;
-        for (const QJsonValue &alert : r.json().value(QStringLiteral("alerts")).toArray()) {
-            if (alert.toObject().value(QStringLiteral("state")).toString() == QLatin1String("firing"))
-                ids.append(alert.toObject().value(QStringLiteral("ruleId")).toString());
+        for (const QJsonValue &value : r.json().value(QStringLiteral("alerts")).toArray()) {
+            const QJsonObject alert = value.toObject();
+            if (alert.value(QStringLiteral("state")).toString() == QLatin1String("firing"))
+                ids.append(alert.value(QStringLiteral("ruleId")).toString());
         }
         ids.sort();
         return ids;

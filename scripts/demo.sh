@@ -36,8 +36,8 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 # 1. The server, on a free port unless told otherwise; wait for its line.
+# demo has the alert rules of resources/demo-config.json built in.
 "$bin/sightline-server" demo --data-dir "$data_dir" --listen "$listen" \
-    --config "$root/resources/demo-config.json" \
     > "$log_dir/server.out" 2> "$log_dir/server.err" &
 pids+=($!)
 server=

@@ -1,6 +1,7 @@
 #include "server/admincommands.h"
 
 #include "server/accountstore.h"
+#include "server/alertengine.h"
 #include "server/server.h"
 #include "server/serverconfig.h"
 #include "server/signalwatcher.h"
@@ -32,6 +33,8 @@ const char kDemoAccount[] = "demo";
 const char kDemoSite[] = "lab";
 const char kDemoUser[] = "demo";
 const char kDemoPassword[] = "demo";
+// resources/demo-config.json, compiled into this library (src/server/CMakeLists.txt).
+const char kDemoConfigResource[] = ":/sightline/server/demo-config.json";
 
 QString usage()
 {
@@ -44,6 +47,8 @@ QString usage()
         "  sightline-server add-device --data-dir DIR --account A --site S --device D [--rotate]\n"
         "  sightline-server demo       --data-dir DIR [--listen 127.0.0.1:8080] [--config FILE]\n"
         "                              [--influx-url URL] [--redis-url URL]\n"
+        "                              (alert rules of resources/demo-config.json built in;\n"
+        "                              a --config FILE with alertRules replaces them)\n"
         "--data-dir defaults to %1\n")
         .arg(AdminCommands::defaultDataDir());
 }
@@ -115,7 +120,8 @@ QString dataDirOf(const Options &options)
     return dir.isEmpty() ? AdminCommands::defaultDataDir() : dir;
 }
 
-// Builds the ServerConfig: defaults, then --config FILE, then flags.
+// Builds the ServerConfig: *config as given (the defaults, or the demo's),
+// then --config FILE, then flags.
 bool buildConfig(const Options &options, bool allowConfigFile, QTextStream &err,
                  ServerConfig *config)
 {
@@ -148,6 +154,24 @@ bool buildConfig(const Options &options, bool allowConfigFile, QTextStream &err,
         }
     }
     return true;
+}
+
+// "gpu-hot (gpu_temp_c > 85), soc-warm (soc_temp_c >= 70 on jetson-* for 5 s)",
+// or "none": what demo says it runs with, so a user sees which rules fire.
+QString describeRules(const QList<AlertRule> &rules)
+{
+    QStringList parts;
+    for (const AlertRule &rule : rules) {
+        QString text = QStringLiteral("%1 (%2 %3 %4")
+                           .arg(rule.id, rule.field, AlertEngine::opName(rule.op))
+                           .arg(rule.value);
+        if (rule.devicePattern != QLatin1String("*"))
+            text += QStringLiteral(" on %1").arg(rule.devicePattern);
+        if (rule.holdSeconds > 0)
+            text += QStringLiteral(" for %1 s").arg(rule.holdSeconds);
+        parts.append(text + QLatin1Char(')'));
+    }
+    return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
 }
 
 // Runs the server until SIGINT/SIGTERM; afterStart (may be empty) runs once
@@ -264,7 +288,15 @@ int runDemo(const QStringList &arguments, QTextStream &out, QTextStream &err)
     options.parser.addOptions({options.dataDir, options.listen, options.config, options.influxUrl, options.redisUrl});
     if (!parse(options, arguments, err))
         return kExitUsage;
+    // The demo's own config comes first, as the demo's defaults, so the demo
+    // fires its alerts without a --config (issue 14); --config FILE and the
+    // flags then apply over it key by key, as over serve's defaults. One
+    // format and one parser: the built-in file is read like --config.
     ServerConfig config;
+    if (auto e = applyConfigFile(QString::fromLatin1(kDemoConfigResource), &config)) {
+        err << "sightline-server: the built-in demo " << *e << '\n';
+        return kExitError;
+    }
     if (!buildConfig(options, true, err, &config))
         return kExitUsage;
     QString error;
@@ -285,7 +317,8 @@ int runDemo(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << "demo: sign in as user \"demo\" with password \"demo\": sightline --server " << url
             << " --user demo\n"
             << "demo: device keys are in " << keys << ": sightline-device --server " << url
-            << " --keys " << keys << '\n';
+            << " --keys " << keys << '\n'
+            << "demo: alert rules: " << describeRules(config.alertRules) << '\n';
         return true;
     });
 }

@@ -14,7 +14,9 @@ class QTextStream;
 namespace Sightline {
 
 // The command line of sightline-server (API.md "Administration"): serve,
-// add-user, add-device, demo. app/sightline-server/main.cpp only calls
+// add-user, add-device, demo. demo starts from the alert rules of
+// resources/demo-config.json, built into this library; --config FILE
+// applies over them like over serve's defaults. app/sightline-server/main.cpp only calls
 // run(); tests call run() or the provisioning functions directly.
 //
 // Exit codes: 0 success, 1 a runtime error (printed to err), 2 bad usage.

@@ -2,7 +2,7 @@
 // real processes: add-user, add-device (--rotate), demo and demo-keys.json,
 // serve's listening line with the real port, config errors, SIGTERM/SIGINT
 // exiting 0, the signing key kept across a restart, admin commands while
-// serve runs on the same data dir.
+// serve runs on the same data dir, the demo's built-in alert rules.
 #include "server/accountstore.h"
 #include "server/admincommands.h"
 #include "server/passwordhasher.h"
@@ -64,6 +64,10 @@ QByteArray login(const char *user, const char *password)
 
 const QRegularExpression kKeyLine(QStringLiteral("^sld_[A-Za-z0-9_-]{43}\n$"));
 
+// How long a point's alert may take to reach GET /api/v1/alerts (the alert
+// is written after the point's 202).
+constexpr int kAlertStoredMs = 15000;
+
 } // namespace
 
 class tst_AdminCommands : public QObject
@@ -93,6 +97,8 @@ private Q_SLOTS:
     void acknowledgedPointsSurviveSigterm();
     void adminWhileServing();
     void demoProvisionsAndServes();
+    void demoHasItsAlertRulesBuiltIn_data();
+    void demoHasItsAlertRulesBuiltIn();
 };
 
 void tst_AdminCommands::initTestCase()
@@ -566,6 +572,99 @@ void tst_AdminCommands::demoProvisionsAndServes()
         QCOMPARE(d.toObject().value(QStringLiteral("key")).toString(), firstKeys.value(id));
     }
     QCOMPARE(again.terminate(), 0);
+}
+
+void tst_AdminCommands::demoHasItsAlertRulesBuiltIn_data()
+{
+    // config: the --config file, or null for none. rules: the rules demo
+    // says it runs. firing: the rules a GPU at 99 °C fires on jetson-01.
+    QTest::addColumn<QByteArray>("config");
+    QTest::addColumn<QString>("rules");
+    QTest::addColumn<QStringList>("firing");
+    const QString builtIn = QStringLiteral(
+        "gpu-hot (gpu_temp_c > 85), soc-warm (soc_temp_c >= 70 on jetson-* for 5 s)");
+    QTest::newRow("no config file: the rules of demo-config.json")
+        << QByteArray() << builtIn << QStringList{QStringLiteral("gpu-hot")};
+    QTest::newRow("a config file's rules replace them")
+        << QByteArray(R"({"alertRules": [{"id": "from-file", "field": "gpu_temp_c",)"
+                      R"( "op": ">", "value": 95}]})")
+        << QStringLiteral("from-file (gpu_temp_c > 95)")
+        << QStringList{QStringLiteral("from-file")};
+    QTest::newRow("a config file without alertRules keeps them")
+        << QByteArray(R"({"retentionHours": 48})") << builtIn
+        << QStringList{QStringLiteral("gpu-hot")};
+    // Nothing fires here, and nothing would tell the test when to stop
+    // waiting for an alert: the printed rules are the check.
+    QTest::newRow("a config file with no rules") << QByteArray(R"({"alertRules": []})")
+                                                 << QStringLiteral("none") << QStringList{};
+}
+
+void tst_AdminCommands::demoHasItsAlertRulesBuiltIn()
+{
+    QFETCH(QByteArray, config);
+    QFETCH(QString, rules);
+    QFETCH(QStringList, firing);
+    TempDir dir;
+    QStringList demo{QStringLiteral("demo"), QStringLiteral("--data-dir"), dir.path(),
+                     QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    if (!config.isNull()) {
+        QFile file(dir.filePath(QStringLiteral("config.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(config);
+        file.close();
+        demo << QStringLiteral("--config") << file.fileName();
+    }
+    ServerProcess server;
+    QVERIFY2(server.start(demo), qPrintable(server.errorString()));
+    const QByteArray out = server.standardOutput();
+    QVERIFY2(out.contains(QByteArray("\ndemo: alert rules: " + rules.toUtf8() + '\n')),
+             out.constData());
+    if (firing.isEmpty()) {
+        QCOMPARE(server.terminate(), 0);
+        return;
+    }
+
+    QFile keysFile(AdminCommands::demoKeysPath(dir.path()));
+    QVERIFY(keysFile.open(QIODevice::ReadOnly));
+    const QJsonObject first = QJsonDocument::fromJson(keysFile.readAll())
+                                  .object()
+                                  .value(QStringLiteral("devices"))
+                                  .toArray()
+                                  .first()
+                                  .toObject();
+    QCOMPARE(first.value(QStringLiteral("deviceId")).toString(), QStringLiteral("jetson-01"));
+    HttpClient http;
+    // Above every GPU rule of the rows, below the SoC rule.
+    const QByteArray point = QJsonDocument(QJsonObject{
+        {QStringLiteral("deviceId"), QStringLiteral("jetson-01")},
+        {QStringLiteral("ts"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("fields"),
+         QJsonObject{{QStringLiteral("gpu_temp_c"), 99}, {QStringLiteral("soc_temp_c"), 50}}}})
+                                 .toJson();
+    QCOMPARE(http.post(server.url(QStringLiteral("/api/v1/telemetry")), point,
+                       {{"x-api-key", first.value(QStringLiteral("key")).toString().toLatin1()}})
+                 .status,
+             202);
+
+    const HttpResponse signIn =
+        http.post(server.url(QStringLiteral("/api/v1/auth/login")), login("demo", "demo"));
+    QCOMPARE(signIn.status, 200);
+    const QByteArray bearer =
+        "Bearer " + signIn.json().value(QStringLiteral("access_token")).toString().toLatin1();
+    const auto firingRules = [&] {
+        const HttpResponse r =
+            http.get(server.url(QStringLiteral("/api/v1/alerts")), {{"Authorization", bearer}});
+        QStringList ids;
+        for (const QJsonValue &value : r.json().value(QStringLiteral("alerts")).toArray()) {
+            const QJsonObject alert = value.toObject();
+            if (alert.value(QStringLiteral("state")).toString() == QLatin1String("firing"))
+                ids.append(alert.value(QStringLiteral("ruleId")).toString());
+        }
+        ids.sort();
+        return ids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(firingRules(), firing, kAlertStoredMs);
+    QCOMPARE(server.terminate(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_AdminCommands)

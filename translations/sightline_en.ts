@@ -391,6 +391,149 @@ no data</source>
     </message>
 </context>
 <context>
+    <name>Sightline::LayoutsMenu</name>
+    <message>
+        <source>&amp;Layouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New layout…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No saved layouts yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save layout &amp;as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save layout as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the saved layout “%1”? The panels stay on screen until you open another layout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sightline layouts (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sightline layouts (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the changes to “%1” first?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout “%1” cannot be opened: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This layout file cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no saved layout named “%1” and no file of that name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout was not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A layout named “%1” exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout was not renamed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout was not deleted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout was not imported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layout was not exported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sightline::LinkState</name>
     <message>
         <source>not signed in; sign in to see live data</source>
@@ -606,27 +749,11 @@ no data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Latest values</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Devices</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Loading history…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export visible data as &amp;CSV…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Export chart as &amp;PNG…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -642,31 +769,7 @@ no data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Last minute</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Last %1 minutes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Pause chart</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Back to &amp;live</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Go to &amp;devices</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Go to &amp;chart</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Go to &amp;alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -706,11 +809,139 @@ no data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Last hour</source>
+        <source>Custom &amp;range…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Last %1 hours</source>
+        <source>&amp;Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;device view…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No devices known yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open device view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1%2 — Sightline</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::PanelConfigDialog</name>
+    <message>
+        <source>Configure panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name made from the fields and devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All (also those that appear later)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>More names or patterns, comma-separated; * matches anything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n known now, and any that appear later.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Matches none of the known names yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Matches %n known now: </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::PanelDock</name>
+    <message>
+        <source>Chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Configure…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Float</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move from layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Panel menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close (View ▸ Panels opens it again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close panel</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1023,6 +1254,53 @@ no data</source>
     </message>
     <message>
         <source>%1 alert firing %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sightline::Workspace</name>
+    <message>
+        <source>Chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title (empty: a name made from its fields):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No panels in this layout</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

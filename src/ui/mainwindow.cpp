@@ -98,6 +98,10 @@ MainWindow::MainWindow(const WorkspaceModels &models, LayoutLibrary *library, QW
     connect(m_workspace, &Workspace::modifiedChanged, this, &MainWindow::updateWindowTitle);
     connect(m_layoutsMenu, &LayoutsMenu::layoutShown, this, &MainWindow::updateWindowTitle);
 
+    // The first start's chart follows the hottest temperature as values come.
+    connect(models.latest, &QAbstractItemModel::rowsInserted, this, &MainWindow::followHottestTemperature);
+    connect(models.latest, &QAbstractItemModel::dataChanged, this, &MainWindow::followHottestTemperature);
+
     m_statsTimer->setInterval(1000);
     connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::updateStatistics);
     m_statsTimer->start();
@@ -243,7 +247,6 @@ void MainWindow::updateStatistics()
     // Ages and stale states follow the clock whichever panels are open
     // (the fleet, the timeline and the device tree all read them).
     m_models.devices->refresh();
-    followHottestTemperature();
     m_statusFields->setEventsPerSecond(m_statistics.eventsPerSecond());
     m_statusFields->setLastEventAge(m_statistics.lastEventAgeMs());
     // Latency is measured only while events flow: during an outage the
@@ -293,8 +296,7 @@ void MainWindow::restoreSettings(const QSettings &settings)
     const ParseResult<WorkspaceLayout> last = WorkspaceLayout::fromJson(settings.value(kLayoutKey).toByteArray());
     if (last.isOk()) {
         m_layoutsMenu->show(last.value());
-        if (!settings.value(kLayoutModifiedKey).toBool())
-            m_workspace->markSaved();
+        m_workspace->setModified(settings.value(kLayoutModifiedKey).toBool());
         return;
     }
     if (settings.contains(kLayoutKey))

@@ -175,37 +175,83 @@ void Workspace::placeInGrid(PanelDock *dock)
     default:
         break;
     }
+    // Two columns: the first grid panel opens the left one, the second the
+    // right one, every later one goes under the panel two before it.
     QList<PanelDock *> grid;
     for (PanelDock *other : std::as_const(m_docks)) {
         if (other != dock && other->type() != PanelType::Fleet && other->type() != PanelType::Alerts
             && !other->isFloating() && dockWidgetArea(other) == Qt::RightDockWidgetArea)
             grid.append(other);
     }
-    if (grid.isEmpty()) {
+    if (grid.isEmpty())
         addDockWidget(Qt::RightDockWidgetArea, dock);
-    } else if (grid.size() % 2 == 1) {
-        splitDockWidget(grid.last(), dock, Qt::Horizontal); // second column of the row
-    } else {
-        splitDockWidget(grid.at(grid.size() - 2), dock, Qt::Vertical); // a new row under the first column
-    }
+    else if (grid.size() == 1)
+        splitDockWidget(grid.first(), dock, Qt::Horizontal);
+    else
+        splitDockWidget(grid.at(grid.size() - 2), dock, Qt::Vertical);
 }
 
 void Workspace::arrangeGrid()
 {
     for (PanelDock *dock : std::as_const(m_docks))
         placeInGrid(dock);
+    m_gridSizesPending = true;
+    if (isVisible()) // once the new docks are laid out
+        QMetaObject::invokeMethod(this, &Workspace::shareOutGrid, Qt::QueuedConnection);
+}
+
+void Workspace::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    if (m_gridSizesPending && isVisible())
+        shareOutGrid();
+}
+
+void Workspace::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_gridSizesPending)
+        shareOutGrid();
+}
+
+void Workspace::shareOutGrid()
+{
+    if (!m_gridSizesPending)
+        return;
+    m_gridSizesPending = false;
+    // Share the room out: the fleet about a third of the width, alerts a
+    // strip of about a quarter of the height, the grid's columns and rows
+    // alike (a dock left to its size hint can end up a sliver).
     QList<QDockWidget *> left;
     QList<QDockWidget *> bottom;
+    QList<QDockWidget *> firstRow;
+    QList<QDockWidget *> firstColumn;
+    QList<PanelDock *> grid;
     for (PanelDock *dock : std::as_const(m_docks)) {
         if (dock->type() == PanelType::Fleet)
             left.append(dock);
         else if (dock->type() == PanelType::Alerts)
             bottom.append(dock);
+        else
+            grid.append(dock);
     }
-    if (!left.isEmpty())
-        resizeDocks({left.first()}, {360}, Qt::Horizontal);
+    for (int i = 0; i < grid.size(); ++i) {
+        if (i < 2)
+            firstRow.append(grid.at(i));
+        if (i % 2 == 0)
+            firstColumn.append(grid.at(i));
+    }
+    const int w = width();
+    const int h = height();
+    const int gridWidth = left.isEmpty() ? w : w * 2 / 3;
+    if (!left.isEmpty() && !grid.isEmpty())
+        resizeDocks({left.first(), grid.first()}, {w - gridWidth, gridWidth}, Qt::Horizontal);
+    if (firstRow.size() == 2)
+        resizeDocks(firstRow, {gridWidth / 2, gridWidth / 2}, Qt::Horizontal);
+    if (firstColumn.size() > 1)
+        resizeDocks(firstColumn, QList<int>(firstColumn.size(), h / int(firstColumn.size())), Qt::Vertical);
     if (!bottom.isEmpty())
-        resizeDocks({bottom.first()}, {180}, Qt::Vertical);
+        resizeDocks({bottom.first()}, {h / 4}, Qt::Vertical);
 }
 
 void Workspace::clearPanels()
@@ -271,11 +317,6 @@ WorkspaceLayout Workspace::currentLayout() const
 void Workspace::setLayoutName(const QString &name)
 {
     m_name = name;
-}
-
-void Workspace::markSaved()
-{
-    setModified(false);
 }
 
 void Workspace::setModified(bool modified)

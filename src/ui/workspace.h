@@ -49,7 +49,8 @@ public:
     // Changed since applyLayout() or markSaved(): panels, their settings,
     // their arrangement, or the time.
     bool isModified() const { return m_modified; }
-    void markSaved();
+    void setModified(bool modified);
+    void markSaved() { setModified(false); }
 
     // Adds a panel (a unique id is given when spec.id is empty or taken) at
     // a sensible place; returns its id.
@@ -89,6 +90,10 @@ public:
 
     static QString typeTitle(PanelType type);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
 Q_SIGNALS:
     void modifiedChanged(bool modified);
     // Panels were added, removed or re-configured.
@@ -109,8 +114,10 @@ private:
     PanelDock *createDock(const PanelSpec &spec);
     void placeInGrid(PanelDock *dock);
     void arrangeGrid();
+    // Gives the grid's panels their shares of the room (once the workspace
+    // has its size: before that, Qt would size the docks from hints).
+    void shareOutGrid();
     void clearPanels();
-    void setModified(bool modified);
     void rebuildPanelsMenu();
     bool isDeviceView(const PanelSpec &spec) const;
 
@@ -120,6 +127,7 @@ private:
     bool m_modified = false;
     bool m_applying = false;
     bool m_utc = false;
+    bool m_gridSizesPending = false;
     QMenu *m_panelsMenu = nullptr;
 };
 

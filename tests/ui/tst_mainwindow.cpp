@@ -1,31 +1,28 @@
-#include "telemetry/alerttablemodel.h"
-#include "telemetry/devicelistmodel.h"
-#include "telemetry/latestvaluesmodel.h"
-#include "telemetry/seriesstore.h"
-#include "telemetry/workspacetime.h"
+#include "support/workspacefixture.h"
+#include "telemetry/layoutlibrary.h"
 #include "ui/alertnotifier.h"
-#include "ui/alerttableview.h"
-#include "ui/connectionbanner.h"
 #include "ui/chartview.h"
-#include "ui/devicelistview.h"
+#include "ui/connectionbanner.h"
+#include "ui/layoutsmenu.h"
 #include "ui/livechartwidget.h"
 #include "ui/mainwindow.h"
+#include "ui/paneldock.h"
 #include "ui/statusfields.h"
+#include "ui/theme.h"
+#include "ui/timecontrolbar.h"
 
 #include <QApplication>
 #include <QChart>
 #include <QDateTime>
-#include <QScopeGuard>
 #include <QDir>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QTableView>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <cmath>
+#include <QToolButton>
 
 using namespace Sightline;
 
@@ -33,71 +30,78 @@ namespace {
 
 constexpr int kUiTimeoutMs = 10000;
 
-struct Fixture
-{
-    SeriesStore series;
-    DeviceListModel devices;
-    AlertTableModel alerts;
-    LatestValuesModel latest;
-    DashboardModels models() { return {&series, &devices, &alerts, &latest}; }
-};
+// Six panels, one of each kind and a second chart of another unit: the
+// layout of the documentation's screenshots and of bench/ui.
+const char kSixPanels[] = R"({"version": 1, "name": "Lab overview",
+ "time": {"live": true, "windowMinutes": 5},
+ "panels": [
+   {"id": "fleet", "type": "fleet", "title": "Fleet", "fields": ["gpu_temp_c", "gpu_util_pct", "power_mw"]},
+   {"id": "temps", "type": "chart", "title": "Temperatures", "devices": ["jetson-*"], "fields": ["gpu_temp_c", "cpu_temp_c"]},
+   {"id": "power", "type": "chart", "title": "Power and load", "devices": ["jetson-01", "jetson-02"], "fields": ["power_mw", "gpu_util_pct"]},
+   {"id": "stats", "type": "stat", "title": "GPU now", "devices": ["jetson-*"], "fields": ["gpu_temp_c"]},
+   {"id": "states", "type": "timeline", "title": "Online"},
+   {"id": "alerts", "type": "alerts", "title": "Alerts"}
+ ]})";
 
-// A small, plausible fleet: three Jetsons in "lab" (one with a gap in its
-// data), a camera in "yard" that is offline, five minutes at 2 Hz.
-void fillSampleData(Fixture &f, qint64 now)
+WorkspaceLayout parse(const char *json)
 {
-    auto info = [](const char *id, const char *site, bool online, qint64 seen) {
-        DeviceInfo d;
-        d.deviceId = QString::fromLatin1(id);
-        d.siteId = QString::fromLatin1(site);
-        d.status = online ? DeviceStatusEvent::Status::Online : DeviceStatusEvent::Status::Offline;
-        d.lastSeenMs = seen;
-        return d;
-    };
-    f.devices.setDevices({info("jetson-01", "lab", true, now), info("jetson-02", "lab", true, now),
-                          info("jetson-03", "lab", true, now), info("cam-yard-1", "yard", false, now - 47 * 60000)});
-    f.devices.setStreamLive(true);
-    const int points = 5 * 60 * 2;
-    for (int d = 0; d < 3; ++d) {
-        const QString id = QStringLiteral("jetson-0%1").arg(d + 1);
-        QList<TelemetryData> history;
-        for (int i = 0; i < points; ++i) {
-            if (d == 1 && i > 300 && i < 360)
-                continue; // 30 s that could not be recovered
-            TelemetryData p;
-            p.deviceId = id;
-            p.tsMs = now - (points - i) * 500;
-            p.seq = i;
-            const double t = i / 2.0;
-            p.fields.insert(QStringLiteral("cpu_temp_c"), 46 + d * 4 + 3 * std::sin(t / (20.0 + d * 7)) + 0.6 * std::sin(t * 1.7 + d));
-            p.fields.insert(QStringLiteral("gpu_temp_c"), 52 + d * 6 + 5 * std::sin(t / 35.0 + d));
-            p.fields.insert(QStringLiteral("gpu_util_pct"), std::fmod(31 + d * 17 + t * (0.3 + d * 0.1), 90));
-            p.fields.insert(QStringLiteral("power_mw"), 5100 + d * 700 + 400 * std::sin(t / 15.0));
-            history.append(p);
-        }
-        f.series.mergeHistory(id, history);
-        for (const TelemetryData &p : history.mid(history.size() - 1))
-            f.latest.applyPoint(p);
-        f.devices.notePoint(id, history.constLast().tsMs);
-    }
-    auto alert = [](const char *device, const char *rule, Severity severity, bool firing, qint64 ts, const char *message) {
-        AlertEvent a;
-        a.deviceId = QString::fromLatin1(device);
-        a.ruleId = QString::fromLatin1(rule);
-        a.severity = severity;
-        a.state = firing ? AlertEvent::State::Firing : AlertEvent::State::Resolved;
-        a.field = QStringLiteral("gpu_temp_c");
-        a.value = 88;
-        a.threshold = 85;
-        a.message = QString::fromUtf8(message);
-        a.tsMs = ts;
-        return a;
-    };
+    ParseResult<WorkspaceLayout> layout = WorkspaceLayout::fromJson(QByteArray(json));
+    if (!layout.isOk())
+        qFatal("bad test layout: %s", qPrintable(layout.error()));
+    return layout.value();
+}
+
+// A layout with one chart of every device's gpu_temp_c: what the latency
+// tests draw.
+WorkspaceLayout oneChart()
+{
+    return parse(R"({"version": 1, "name": "One chart", "panels": [{"id": "c", "type": "chart", "fields": ["gpu_temp_c"]}]})");
+}
+
+AlertEvent alert(const char *device, const char *rule, Severity severity, bool firing, qint64 ts, const char *message)
+{
+    AlertEvent a;
+    a.deviceId = QString::fromLatin1(device);
+    a.ruleId = QString::fromLatin1(rule);
+    a.severity = severity;
+    a.state = firing ? AlertEvent::State::Firing : AlertEvent::State::Resolved;
+    a.field = QStringLiteral("gpu_temp_c");
+    a.value = 88;
+    a.threshold = 85;
+    a.message = QString::fromUtf8(message);
+    a.tsMs = ts;
+    return a;
+}
+
+void addSampleAlerts(WorkspaceFixture &f, qint64 now)
+{
     f.alerts.applyAlert(alert("jetson-02", "power-high", Severity::Info, true, now - 200000, "Power draw above 6 W"));
     f.alerts.applyAlert(alert("jetson-01", "cpu-warm", Severity::Warning, true, now - 180000, "CPU temperature above 50 °C"));
     f.alerts.applyAlert(alert("jetson-01", "cpu-warm", Severity::Warning, false, now - 90000, "CPU temperature above 50 °C"));
     f.alerts.applyAlert(alert("jetson-03", "gpu-hot", Severity::Critical, true, now - 20000, "GPU temperature above 85 °C"));
 }
+
+LiveChartWidget *firstChart(const MainWindow &window)
+{
+    for (PanelDock *dock : window.workspace()->panels()) {
+        if (auto *chart = qobject_cast<LiveChartWidget *>(dock->content()))
+            return chart;
+    }
+    return nullptr;
+}
+
+// The window with a layout library in a temporary folder.
+struct Window
+{
+    explicit Window(WorkspaceFixture &f)
+        : library(dir.filePath(QStringLiteral("layouts")))
+        , window(f.models(), &library)
+    {
+    }
+    QTemporaryDir dir;
+    LayoutLibrary library;
+    MainWindow window;
+};
 
 } // namespace
 
@@ -106,44 +110,74 @@ class tst_MainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void selectingDevicesChartsThem();
+    void aFirstStartShowsTheFleetAndTheHottestTemperature();
+    void theDefaultChartIsTheUsersOnceTheyChangeIt();
     void connectionStatusDrivesBannerAndDeviceStates();
     void criticalAlertNotifies();
     void statusBarFields();
     void latencyCountsLivePointsOnly();
     void statusFieldsShowNothingStale();
-    void keyboardNavigation();
+    void keyboardShortcuts();
     void historyProgress();
-    void settingsRoundTripWithoutSecrets();
-    void screenshotWithSampleData_data();
-    void screenshotWithSampleData();
+    void theWorkspaceComesBackWithoutSecrets();
+    void usableInASmallWindow();
+    void screenshotOfLayouts_data();
+    void screenshotOfLayouts();
 };
 
-void tst_MainWindow::selectingDevicesChartsThem()
+void tst_MainWindow::aFirstStartShowsTheFleetAndTheHottestTemperature()
 {
-    Fixture f;
-    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
-    MainWindow window(f.models());
-    QSignalSpy selected(&window, &MainWindow::selectedDevicesChanged);
-    // Check a device the way a user does: Enter on its row in the tree.
-    DeviceListView *tree = window.deviceView();
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    tree->setFocus();
-    tree->setCurrentIndex(f.devices.indexOfDevice(QStringLiteral("jetson-02")));
-    QTest::keyClick(tree, Qt::Key_Return);
-    QCOMPARE(selected.size(), 1);
-    QCOMPARE(selected.at(0).at(0).toStringList(), QStringList{QStringLiteral("jetson-02")});
-    QCOMPARE(window.chart()->devicePatterns(), QStringList{QStringLiteral("jetson-02")});
-    QCOMPARE(f.latest.rowCount(), 4); // tiles follow the selection
-    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > 0 && !window.chart()->isFramePending(), kUiTimeoutMs);
+    WorkspaceFixture f;
+    Window w(f);
+    QTemporaryDir dir;
+    const QSettings nothing(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat);
+    w.window.restoreSettings(nothing);
+    QList<PanelType> types;
+    for (PanelDock *dock : w.window.workspace()->panels())
+        types.append(dock->type());
+    QCOMPARE(types, (QList<PanelType>{PanelType::Fleet, PanelType::Chart}));
+    LiveChartWidget *chart = firstChart(w.window);
+    QVERIFY(chart);
+    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")}); // nothing known yet
+    // Values arrive: gpu_temp_c is the hottest temperature of the sample
+    // fleet (52..63 °C against cpu_temp_c's 43..57 °C)...
+    f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")});
+    // ...until a hotter one comes.
+    TelemetryData hot;
+    hot.deviceId = QStringLiteral("jetson-01");
+    hot.tsMs = QDateTime::currentMSecsSinceEpoch() + 1000;
+    hot.fields.insert(QStringLiteral("soc_temp_c"), 97.5);
+    f.latest.applyPoint(hot);
+    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("soc_temp_c")});
+    QCOMPARE(w.window.workspace()->panels().at(1)->shownTitle(), LayoutLibrary::defaultLayout(QStringLiteral("soc_temp_c")).panels.at(1).title);
+    QVERIFY(!w.window.workspace()->isModified()); // still the untouched first-start layout
+}
+
+void tst_MainWindow::theDefaultChartIsTheUsersOnceTheyChangeIt()
+{
+    WorkspaceFixture f;
+    Window w(f);
+    QTemporaryDir dir;
+    const QSettings nothing(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat);
+    w.window.restoreSettings(nothing);
+    LiveChartWidget *chart = firstChart(w.window);
+    const QString chartId = w.window.workspace()->panels().at(1)->panelId();
+    w.window.workspace()->configurePanel(chartId, std::nullopt, QStringList{QStringLiteral("power_mw")});
+    QVERIFY(w.window.workspace()->isModified());
+    // Values arrive (the window looks for the hottest field as each one
+    // does): the user's choice stays.
+    f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("power_mw")});
+    QVERIFY(w.window.workspace()->isModified());
 }
 
 void tst_MainWindow::connectionStatusDrivesBannerAndDeviceStates()
 {
-    Fixture f;
-    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+    Window w(f);
+    MainWindow &window = w.window;
     QSignalSpy retry(&window, &MainWindow::retryRequested);
     window.setConnectionStatus(ConnectionStatus::reconnecting(8000));
     QCOMPARE(window.banner()->text(), QStringLiteral("Reconnecting in 8 s"));
@@ -163,16 +197,11 @@ void tst_MainWindow::connectionStatusDrivesBannerAndDeviceStates()
 
 void tst_MainWindow::criticalAlertNotifies()
 {
-    Fixture f;
-    MainWindow window(f.models());
-    QSignalSpy notified(window.notifier(), &AlertNotifier::notified);
-    AlertEvent a;
-    a.deviceId = QStringLiteral("jetson-07");
-    a.ruleId = QStringLiteral("gpu-hot");
-    a.severity = Severity::Critical;
-    a.field = QStringLiteral("gpu_temp_c");
+    WorkspaceFixture f;
+    Window w(f);
+    QSignalSpy notified(w.window.notifier(), &AlertNotifier::notified);
+    AlertEvent a = alert("jetson-07", "gpu-hot", Severity::Critical, true, 0, "GPU temperature above 85 °C");
     a.value = 91;
-    a.message = QStringLiteral("GPU temperature above 85 °C");
     f.alerts.applyAlert(a);
     QCOMPARE(notified.size(), 1);
     QCOMPARE(notified.at(0).at(0).toString(), QStringLiteral("Critical alert on jetson-07"));
@@ -185,8 +214,11 @@ void tst_MainWindow::criticalAlertNotifies()
 
 void tst_MainWindow::statusBarFields()
 {
-    Fixture f;
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    Window w(f);
+    MainWindow &window = w.window;
+    window.layoutsMenu()->show(oneChart());
+    window.show();
     window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
     QCOMPARE(window.statusFields()->serverText(), QStringLiteral("http://127.0.0.1:8080"));
     QCOMPARE(window.statusFields()->userText(), QStringLiteral("User: demo"));
@@ -198,13 +230,12 @@ void tst_MainWindow::statusBarFields()
     // The fields refresh once a second.
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
     QVERIFY(window.statusFields()->rateText().endsWith(QStringLiteral("events/s")));
-    // Latency is measured when the chart draws a newer point.
+    // Latency is measured when a chart draws a newer point.
     TelemetryData p;
     p.deviceId = QStringLiteral("d1");
     p.tsMs = QDateTime::currentMSecsSinceEpoch();
     p.fields.insert(QStringLiteral("gpu_temp_c"), 1);
     f.devices.applyStatus(DeviceStatusEvent{QStringLiteral("d1"), DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
-    f.devices.setCheckedDevices({QStringLiteral("d1")});
     f.series.addPoint(p);
     QTRY_VERIFY_WITH_TIMEOUT(window.statistics().latencyMs() >= 0, kUiTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->latencyText().endsWith(QStringLiteral(" ms")), kUiTimeoutMs);
@@ -212,13 +243,15 @@ void tst_MainWindow::statusBarFields()
 
 void tst_MainWindow::latencyCountsLivePointsOnly()
 {
-    Fixture f;
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    Window w(f);
+    MainWindow &window = w.window;
+    window.layoutsMenu()->show(oneChart());
     window.show();
+    LiveChartWidget *chart = firstChart(window);
     const QString d1 = QStringLiteral("d1");
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     f.devices.applyStatus(DeviceStatusEvent{d1, DeviceStatusEvent::Status::Online, now}, QStringLiteral("lab"));
-    f.devices.setCheckedDevices({d1});
     const auto pointAt = [&](qint64 tsMs) {
         TelemetryData p;
         p.deviceId = d1;
@@ -227,9 +260,9 @@ void tst_MainWindow::latencyCountsLivePointsOnly()
         return p;
     };
     // History of the last minute drawn without a stream event: not a latency.
-    const int framesBefore = window.chart()->frameCount();
+    const int framesBefore = chart->frameCount();
     QCOMPARE(f.series.mergeHistory(d1, {pointAt(now - 60000), pointAt(now - 30000)}), 2);
-    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > framesBefore && !window.chart()->isFramePending(), kUiTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(chart->frameCount() > framesBefore && !chart->isFramePending(), kUiTimeoutMs);
     QCOMPARE(window.statistics().latencyMs(), qint64(-1));
 
     // A point that came with a stream event is.
@@ -243,8 +276,10 @@ void tst_MainWindow::statusFieldsShowNothingStale()
 {
     // Issue 14: latency stayed on screen during an outage, and events/s and
     // latency of the old session stayed after signing out.
-    Fixture f;
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    Window w(f);
+    MainWindow &window = w.window;
+    window.layoutsMenu()->show(oneChart());
     window.show();
     const QString server = QStringLiteral("http://127.0.0.1:8080");
     window.setServerInfo(server, QStringLiteral("demo"));
@@ -253,9 +288,8 @@ void tst_MainWindow::statusFieldsShowNothingStale()
     TelemetryData p;
     p.deviceId = d1;
     p.tsMs = QDateTime::currentMSecsSinceEpoch();
-    p.fields.insert(QStringLiteral("gpu_temp_c"), 1); // the field the window charts
+    p.fields.insert(QStringLiteral("gpu_temp_c"), 1);
     f.devices.applyStatus(DeviceStatusEvent{d1, DeviceStatusEvent::Status::Online, p.tsMs}, QStringLiteral("lab"));
-    f.devices.setCheckedDevices({d1});
     for (int i = 0; i < 10; ++i)
         window.noteEventReceived();
     f.series.addPoint(p);
@@ -286,26 +320,26 @@ void tst_MainWindow::statusFieldsShowNothingStale()
     QCOMPARE(window.statistics().latencyMs(), qint64(-1));
 }
 
-void tst_MainWindow::keyboardNavigation()
+void tst_MainWindow::keyboardShortcuts()
 {
-    Fixture f;
-    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+    Window w(f);
+    MainWindow &window = w.window;
+    window.layoutsMenu()->show(parse(kSixPanels));
     window.show();
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
-    QTRY_VERIFY_WITH_TIMEOUT(window.deviceView()->hasFocus(), kUiTimeoutMs);
-    QTest::keyClick(&window, Qt::Key_2, Qt::AltModifier);
-    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->view()->hasFocus(), kUiTimeoutMs);
-    QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
-    QTRY_VERIFY_WITH_TIMEOUT(window.alertView()->table()->hasFocus(), kUiTimeoutMs);
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
-    QCOMPARE(window.workspaceTime()->windowMs(), 15 * 60000);
+    QCOMPARE(f.time.windowMs(), 15 * 60'000);
+    QVERIFY(f.time.isFollowing());
+    QTest::keyClick(&window, Qt::Key_6, Qt::ControlModifier);
+    QCOMPARE(f.time.windowMs(), 24 * 60 * 60'000);
     QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
-    QVERIFY(window.workspaceTime()->isPaused());
+    QVERIFY(f.time.isPaused());
+    QVERIFY(window.timeControl()->pauseButton()->isChecked());
     QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
-    QVERIFY(!window.workspaceTime()->isPaused());
+    QVERIFY(f.time.isFollowing());
     QSignalSpy retry(&window, &MainWindow::retryRequested);
     QTest::keyClick(&window, Qt::Key_F5);
     QCOMPARE(retry.size(), 1);
@@ -313,127 +347,137 @@ void tst_MainWindow::keyboardNavigation()
 
 void tst_MainWindow::historyProgress()
 {
-    Fixture f;
-    MainWindow window(f.models());
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QProgressBar *progress = window.findChild<QProgressBar *>();
+    WorkspaceFixture f;
+    Window w(f);
+    w.window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w.window));
+    QProgressBar *progress = w.window.findChild<QProgressBar *>();
     QVERIFY(progress);
     QVERIFY(!progress->isVisible());
-    window.setHistoryLoading(3);
+    w.window.setHistoryLoading(3);
     QVERIFY(progress->isVisible());
     QCOMPARE(progress->format(), QStringLiteral("Loading history of 3 devices…"));
-    window.setHistoryLoading(0);
+    w.window.setHistoryLoading(0);
     QVERIFY(!progress->isVisible());
 }
 
-void tst_MainWindow::settingsRoundTripWithoutSecrets()
+void tst_MainWindow::theWorkspaceComesBackWithoutSecrets()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("sightline.ini"));
+    QByteArray shown;
     {
-        Fixture f;
-        fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
-        MainWindow window(f.models());
-        window.setServerInfo(QStringLiteral("http://10.0.0.5:8080"), QStringLiteral("demo"));
-        window.resize(1000, 700);
-        f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-03")});
-        window.workspaceTime()->setLiveWindow(15 * 60000);
-        window.chart()->setFieldPatterns({QStringLiteral("power_mw")});
+        WorkspaceFixture f;
+        f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+        Window w(f);
+        w.window.setServerInfo(QStringLiteral("http://10.0.0.5:8080"), QStringLiteral("demo"));
+        w.window.resize(1000, 700);
+        w.window.layoutsMenu()->show(parse(kSixPanels));
+        w.window.workspace()->renamePanel(QStringLiteral("temps"), QStringLiteral("Hot parts")); // unsaved
+        f.time.setLiveWindow(15 * 60'000);
+        shown = w.window.workspace()->currentLayout().toJson();
         QSettings settings(path, QSettings::IniFormat);
-        window.saveSettings(settings);
+        w.window.saveSettings(settings);
         settings.sync();
         for (const QString &key : settings.allKeys()) {
             QVERIFY2(!key.contains(QStringLiteral("token"), Qt::CaseInsensitive), qPrintable(key));
             QVERIFY2(!key.contains(QStringLiteral("password"), Qt::CaseInsensitive), qPrintable(key));
         }
     }
-    // A fresh window with empty models: the devices come later, and are
-    // checked then.
-    Fixture f;
-    MainWindow window(f.models());
+    WorkspaceFixture f;
+    Window w(f);
     const QSettings settings(path, QSettings::IniFormat);
-    window.restoreSettings(settings);
-    QCOMPARE(window.serverUrl(), QStringLiteral("http://10.0.0.5:8080"));
-    QCOMPARE(window.workspaceTime()->windowMs(), 15 * 60000);
-    QCOMPARE(window.size(), QSize(1000, 700));
-    QSignalSpy selected(&window, &MainWindow::selectedDevicesChanged);
-    fillSampleData(f, QDateTime::currentMSecsSinceEpoch());
-    QCOMPARE(f.devices.checkedDevices(), (QStringList{QStringLiteral("jetson-01"), QStringLiteral("jetson-03")}));
-    QVERIFY(!selected.isEmpty());
-    QCOMPARE(window.chart()->fieldPatterns(), QStringList{QStringLiteral("power_mw")});
-
-    // The default field is not saved: the next start picks its default again.
-    Fixture other;
-    fillSampleData(other, QDateTime::currentMSecsSinceEpoch());
-    MainWindow fresh(other.models());
-    other.devices.setCheckedDevices({QStringLiteral("jetson-01")});
-    QCOMPARE(fresh.chart()->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")});
-    QSettings again(dir.filePath(QStringLiteral("again.ini")), QSettings::IniFormat);
-    fresh.saveSettings(again);
-    QVERIFY(again.contains(QStringLiteral("chart/windowMinutes")));
-    QVERIFY(!again.contains(QStringLiteral("chart/field")));
+    w.window.restoreSettings(settings);
+    QCOMPARE(w.window.serverUrl(), QStringLiteral("http://10.0.0.5:8080"));
+    QCOMPARE(w.window.size(), QSize(1000, 700));
+    QCOMPARE(w.window.workspace()->currentLayout().panels, WorkspaceLayout::fromJson(shown).value().panels);
+    QCOMPARE(w.window.workspace()->panel(QStringLiteral("temps"))->shownTitle(), QStringLiteral("Hot parts"));
+    QCOMPARE(f.time.windowMs(), 15 * 60'000);
+    QCOMPARE(w.window.workspace()->layoutName(), QStringLiteral("Lab overview"));
+    QVERIFY(w.window.workspace()->isModified()); // it was not saved, and still is not
 }
 
-void tst_MainWindow::screenshotWithSampleData_data()
+void tst_MainWindow::usableInASmallWindow()
+{
+    // Issue 14: the window works down to 1024×640; a chart never shrinks to
+    // a strip while other panels keep their room.
+    WorkspaceFixture f;
+    f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
+    Window w(f);
+    MainWindow &window = w.window;
+    QTemporaryDir dir;
+    window.restoreSettings(QSettings(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat)); // the default layout
+    window.resize(1024, 640);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.size(), QSize(1024, 640), kUiTimeoutMs);
+    LiveChartWidget *chart = firstChart(window);
+    QTRY_VERIFY_WITH_TIMEOUT(chart->isVisible(), kUiTimeoutMs);
+    QVERIFY2(chart->height() >= 300, qPrintable(QString::number(chart->height())));
+    QVERIFY2(chart->width() >= 400, qPrintable(QString::number(chart->width())));
+    QVERIFY2(chart->chart()->plotArea().height() >= 200, qPrintable(QString::number(chart->chart()->plotArea().height())));
+    // The six-panel layout: every panel keeps a usable size.
+    window.layoutsMenu()->show(parse(kSixPanels));
+    for (PanelDock *dock : window.workspace()->panels()) {
+        QTRY_VERIFY_WITH_TIMEOUT(dock->isVisible(), kUiTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(dock->content()->height() >= 90 && dock->content()->width() >= 200,
+                                  qPrintable(QStringLiteral("%1: %2x%3").arg(dock->panelId()).arg(dock->content()->width()).arg(dock->content()->height())),
+                                  kUiTimeoutMs);
+    }
+    const QString out = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
+    if (!out.isEmpty())
+        QVERIFY(window.renderToImage().save(QDir(out).filePath(QStringLiteral("workspace-1024x640.png"))));
+}
+
+void tst_MainWindow::screenshotOfLayouts_data()
 {
     QTest::addColumn<bool>("dark");
-    QTest::newRow("light palette") << false;
-    QTest::newRow("dark palette") << true;
+    QTest::addColumn<bool>("sixPanels");
+    QTest::newRow("default layout, light") << false << false;
+    QTest::newRow("default layout, dark") << true << false;
+    QTest::newRow("six panels, light") << false << true;
+    QTest::newRow("six panels, dark") << true << true;
 }
 
-void tst_MainWindow::screenshotWithSampleData()
+void tst_MainWindow::screenshotOfLayouts()
 {
     QFETCH(bool, dark);
-    const QPalette original = QApplication::palette();
-    if (dark) {
-        // What a desktop's dark theme hands the application.
-        QPalette p;
-        p.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
-        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
-        p.setColor(QPalette::AlternateBase, QColor(0x2f, 0x2f, 0x2f));
-        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd6));
-        p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
-        p.setColor(QPalette::Mid, QColor(0x50, 0x50, 0x50));
-        p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x35, 0x35));
-        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
-        QApplication::setPalette(p);
-    }
-    const auto restorePalette = qScopeGuard([&original] { QApplication::setPalette(original); });
-    Fixture f;
+    QFETCH(bool, sixPanels);
+    applyTheme(dark ? ThemeChoice::Dark : ThemeChoice::Light);
+    const auto restoreTheme = qScopeGuard([] { applyTheme(ThemeChoice::Light); });
+    WorkspaceFixture f;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    fillSampleData(f, now);
-    MainWindow window(f.models());
+    f.fillSampleFleet(now);
+    addSampleAlerts(f, now);
+    Window w(f);
+    MainWindow &window = w.window;
+    QTemporaryDir dir;
+    window.restoreSettings(QSettings(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat));
+    if (sixPanels)
+        window.layoutsMenu()->show(parse(kSixPanels));
     window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
-    f.devices.setCheckedDevices({QStringLiteral("jetson-01"), QStringLiteral("jetson-02"), QStringLiteral("jetson-03")});
-    window.chart()->setFieldPatterns({QStringLiteral("cpu_temp_c")});
     for (int i = 0; i < 25; ++i)
         window.noteEventReceived();
     window.setConnectionStatus(ConnectionStatus::live(0));
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QTRY_VERIFY_WITH_TIMEOUT(window.chart()->frameCount() > 0 && !window.chart()->isFramePending(), kUiTimeoutMs);
+    LiveChartWidget *chart = firstChart(window);
+    QTRY_VERIFY_WITH_TIMEOUT(chart->frameCount() > 0 && !chart->isFramePending(), kUiTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(window.statusFields()->ageText() != QStringLiteral("Last event: none"), kUiTimeoutMs);
     const QImage image = window.renderToImage();
     QCOMPARE(image.size(), window.size() * window.devicePixelRatio());
-    // The chart follows the palette: its background is the palette's base.
-    QCOMPARE(window.chart()->chart()->backgroundBrush().color(), QApplication::palette().color(QPalette::Base));
-    // A point just above the plot area, between the legend and the lines.
-    ChartView *view = window.chart()->view();
-    const QRectF plot = window.chart()->chart()->plotArea();
-    const QPoint inView = view->mapFromScene(window.chart()->chart()->mapToScene(plot.topLeft() + QPointF(20, -12)));
-    const QPoint inChart = view->viewport()->mapTo(&window, inView);
-    QCOMPARE(image.pixelColor(inChart * window.devicePixelRatio()), QApplication::palette().color(QPalette::Base));
-    const QString dir = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        QVERIFY(image.save(QDir(dir).filePath(dark ? QStringLiteral("mainwindow-dark.png") : QStringLiteral("mainwindow.png"))));
+    // The chart follows the theme: its background is the palette's base.
+    QCOMPARE(chart->chart()->backgroundBrush().color(), QApplication::palette().color(QPalette::Base));
+    QCOMPARE(isDarkPalette(QApplication::palette()), dark);
+    const QString out = qEnvironmentVariable("SIGHTLINE_SCREENSHOT_DIR");
+    if (!out.isEmpty()) {
+        const QString name = QStringLiteral("%1%2.png").arg(sixPanels ? QStringLiteral("workspace-six-panels")
+                                                                      : QStringLiteral("workspace-default"),
+                                                            dark ? QStringLiteral("-dark") : QString());
+        QVERIFY(image.save(QDir(out).filePath(name)));
+    }
 }
 
 QTEST_MAIN(tst_MainWindow)

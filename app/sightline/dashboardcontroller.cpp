@@ -406,6 +406,7 @@ void DashboardController::resetData()
     m_history->cancelAll();
     m_directory->cancel();
     m_bucketsAsked.clear();
+    m_bucketsWanted.clear();
     m_loadSoon.stop();
     m_devicesLoaded = false;
     m_alertsLoader->cancel();
@@ -473,22 +474,19 @@ bool DashboardController::canLoad() const
 
 void DashboardController::applyTimeToStores()
 {
-    // Raw points are kept for the range (up to kMaxRawSpanMs back from its
-    // end; longer ranges are drawn from buckets), with 10 % to spare so the
-    // left edge never runs out between two trims. While the range stands
-    // still (paused, or an absolute range) its left edge holds what was
-    // loaded for it; following live again lets the store forget it.
-    const WorkspaceTime *time = m_models.time;
-    const qint64 rawSpan = std::min(time->spanMs(), kMaxRawSpanMs);
-    m_models.series->setRetentionMs(rawSpan + rawSpan / 10);
-    m_models.series->setKeepSinceMs(time->isFollowing() ? 0 : time->toMs() - rawSpan);
+    keepWhatTimeShows(*m_models.series, *m_models.time);
 }
 
 void DashboardController::loadWhatPanelsShow()
 {
+    if (canLoad()) {
+        const QHash<QString, BucketRequest> wanted = std::exchange(m_bucketsWanted, {});
+        for (auto it = wanted.begin(); it != wanted.end(); ++it)
+            loadBuckets({it.key()}, it->fromMs, it->toMs, int(it->stepMs / 1000));
+    }
     const WorkspaceTime *time = m_models.time;
     const qint64 to = time->toMs();
-    loadHistory(m_window->workspace()->devicesDrawnOverTime(), to - std::min(time->spanMs(), kMaxRawSpanMs), to);
+    loadHistory(m_window->workspace()->devicesDrawnOverTime(), to - std::min(time->spanMs(), WorkspaceTime::kMaxRawSpanMs), to);
 }
 
 void DashboardController::loadHistory(const QStringList &deviceIds, qint64 fromMs, qint64 toMs)
@@ -515,10 +513,14 @@ void DashboardController::loadHistory(const QStringList &deviceIds, qint64 fromM
 
 void DashboardController::loadBuckets(const QStringList &deviceIds, qint64 fromMs, qint64 toMs, int stepSeconds)
 {
-    if (!canLoad())
-        return;
     const qint64 stepMs = qint64(stepSeconds) * 1000;
     for (const QString &deviceId : deviceIds) {
+        if (!canLoad()) {
+            // A chart asks once per range: what it asked before the stream
+            // was live is loaded once it is (loadWhatPanelsShow).
+            m_bucketsWanted.insert(deviceId, BucketRequest{fromMs, toMs, stepMs});
+            continue;
+        }
         // One load per device, step and range; the chart asks again when its
         // range or step changes.
         const BucketRequest request{fromMs, toMs, stepMs};

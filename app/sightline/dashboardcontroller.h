@@ -50,9 +50,6 @@ public:
     // A range change (a zoom, a drag, another window) comes to rest this
     // long before its history is loaded.
     static constexpr int kLoadDelayMs = 250;
-    // Raw points are kept and loaded for at most this much of a range;
-    // charts draw longer ranges from buckets (API.md "History for long ranges").
-    static constexpr qint64 kMaxRawSpanMs = 60 * 60 * 1000;
 
     DashboardController(MainWindow *window, const WorkspaceModels &models, const DashboardOptions &options,
                         QObject *parent = nullptr);
@@ -157,6 +154,7 @@ private:
         }
     };
     QHash<QString, BucketRequest> m_bucketsAsked; // device → the buckets last asked for
+    QHash<QString, BucketRequest> m_bucketsWanted; // asked for before loads could go out
     QTimer m_loadSoon; // the range or the panels changed: load what they show once it rests
 };
 

@@ -72,6 +72,12 @@ int BucketStore::mergeBuckets(const QString &deviceId, const HistoryBucketPage &
     return static_cast<int>(std::min<qsizetype>(page.buckets.size(), m_capacity));
 }
 
+qint64 BucketStore::newestFoldedMs(const QString &deviceId) const
+{
+    const auto found = m_devices.find(deviceId);
+    return found == m_devices.end() ? 0 : found->second.newestFoldedMs;
+}
+
 bool BucketStore::addPoint(const TelemetryData &point)
 {
     const auto found = m_devices.find(point.deviceId);

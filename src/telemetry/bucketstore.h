@@ -63,6 +63,8 @@ public:
     // Start of the oldest / newest bucket; 0 when none.
     qint64 oldestMs(const QString &deviceId) const;
     qint64 newestMs(const QString &deviceId) const;
+    // The device time of the newest live point folded in; 0 when none was.
+    qint64 newestFoldedMs(const QString &deviceId) const;
     // The buckets that overlap [fromMs, toMs], ascending.
     QList<HistoryBucket> buckets(const QString &deviceId, qint64 fromMs, qint64 toMs) const;
 

@@ -1,5 +1,7 @@
 #include "telemetry/workspacetime.h"
 
+#include "telemetry/seriesstore.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -92,6 +94,18 @@ void WorkspaceTime::setCrosshair(qint64 ms)
         return;
     m_crosshairMs = ms;
     Q_EMIT crosshairChanged(ms);
+}
+
+void keepWhatTimeShows(SeriesStore &store, const WorkspaceTime &time)
+{
+    const qint64 liveSpan = std::min(time.windowMs(), WorkspaceTime::kMaxRawSpanMs);
+    store.setRetentionMs(liveSpan + liveSpan / 10);
+    if (time.isFollowing()) {
+        store.setKeepSinceMs(0);
+        return;
+    }
+    const qint64 from = std::max(time.fromMs(), time.toMs() - WorkspaceTime::kMaxRawSpanMs);
+    store.setKeepSinceMs(std::max<qint64>(from - (time.toMs() - from) / 10, 1));
 }
 
 } // namespace Sightline

@@ -6,6 +6,8 @@
 
 namespace Sightline {
 
+class SeriesStore;
+
 // The one time control of the workspace (issue 14): every panel that draws
 // time (charts, sparklines, the timeline) shows the range this object says,
 // so switching the window, pausing or picking an absolute range moves all
@@ -36,6 +38,9 @@ public:
     static constexpr qint64 kMinWindowMs = 60 * 1000;
     static constexpr qint64 kMaxWindowMs = 24 * 60 * 60 * 1000;
     static constexpr qint64 kDefaultWindowMs = 15 * 60 * 1000;
+    // Raw points are kept (and loaded) for at most this much of a range;
+    // charts draw longer ranges from buckets (API.md "History for long ranges").
+    static constexpr qint64 kMaxRawSpanMs = 60 * 60 * 1000;
     // The live windows the time control offers, in minutes: 1 min to 24 h.
     static const QList<int> &windowChoicesMinutes();
 
@@ -91,5 +96,12 @@ private:
     qint64 m_toMs = 0;
     qint64 m_crosshairMs = 0;
 };
+
+// The one retention policy of the shared SeriesStore (several panels share
+// one store and one time, so the wiring calls this on every change of the
+// time, not each panel): the live window and a tenth more; while the range
+// stands still (paused, or an absolute range) everything from its left edge
+// on. Both at most kMaxRawSpanMs of raw points.
+void keepWhatTimeShows(SeriesStore &store, const WorkspaceTime &time);
 
 } // namespace Sightline

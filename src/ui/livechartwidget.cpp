@@ -165,13 +165,6 @@ QList<qint64> LiveChartWidget::tickPositions(qint64 fromMs, qint64 toMs, qint64 
     return ticks;
 }
 
-void LiveChartWidget::keepWhatTimeShows(SeriesStore *store, const WorkspaceTime *time)
-{
-    const qint64 marginMs = time->windowMs() / 10;
-    store->setRetentionMs(time->windowMs() + marginMs);
-    store->setKeepSinceMs(time->isFollowing() ? 0 : std::max<qint64>(time->fromMs() - marginMs, 1));
-}
-
 LiveChartWidget::LiveChartWidget(SeriesStore *store, BucketStore *buckets, WorkspaceTime *time, QWidget *parent)
     : QWidget(parent)
     , m_store(store)
@@ -708,6 +701,11 @@ void LiveChartWidget::drawBuckets(const ChartSeriesKey &key, Lines &lines, const
             frame->hasData = true;
         }
     }
+    // The newest live point folded in is on screen too (the status bar's
+    // device-to-screen latency, also while the chart draws buckets).
+    const qint64 folded = m_buckets->newestFoldedMs(key.deviceId);
+    if (folded >= m_fromMs && folded <= m_toMs)
+        frame->newestShownMs = std::max(frame->newestShownMs, folded);
     while (lines.bands.size() < std::max<qsizetype>(1, runs.size()))
         newBand(key, lines);
     while (lines.lines.size() < std::max<qsizetype>(1, runs.size()))

@@ -86,13 +86,6 @@ public:
     // local time (so 6-hour ticks fall on local midnight), or in UTC.
     static QList<qint64> tickPositions(qint64 fromMs, qint64 toMs, qint64 stepMs, bool utc);
 
-    // What the SeriesStore must keep so the charts over `time` can draw it:
-    // the live window and a tenth more (the point before the left edge),
-    // and, while the picture stands still or looks back (paused, absolute),
-    // everything from its left edge on. Several charts share one store and
-    // one WorkspaceTime, so the workspace calls this (on the time's
-    // rangeChanged, modeChanged and pausedChanged), not each chart.
-    static void keepWhatTimeShows(SeriesStore *store, const WorkspaceTime *time);
 
     // None is owned; all must outlive the widget.
     LiveChartWidget(SeriesStore *store, BucketStore *buckets, WorkspaceTime *time, QWidget *parent = nullptr);

@@ -13,20 +13,20 @@
 #include "auth/session.h"
 #include "auth/tokenstore.h"
 #include "stream/streamclient.h"
-#include "telemetry/alerttablemodel.h"
-#include "telemetry/devicelistmodel.h"
-#include "telemetry/latestvaluesmodel.h"
-#include "telemetry/seriesstore.h"
-#include "telemetry/workspacetime.h"
+#include "telemetry/layoutlibrary.h"
 #include "ui/connectionbanner.h"
+#include "ui/layoutsmenu.h"
 #include "ui/livechartwidget.h"
 #include "ui/logindialog.h"
 #include "ui/mainwindow.h"
+#include "ui/paneldock.h"
 #include "ui/statusfields.h"
+#include "ui/workspace.h"
 
 #include "support/httpclient.h"
 #include "support/serverprocess.h"
 #include "support/tempdir.h"
+#include "support/workspacefixture.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -60,14 +60,44 @@ const QString kField = QStringLiteral("gpu_temp_c");
 const QByteArray kPassword = "secret";
 constexpr double kAlertThreshold = 1000; // of kField; post() stays far below
 
-// The app's dashboard: models, window and controller, as main.cpp builds them.
+// A layout of one chart: kField of these devices, a live window of
+// `minutes`.
+WorkspaceLayout chartLayout(const QStringList &devices, int minutes = 5)
+{
+    WorkspaceLayout layout;
+    layout.name = QStringLiteral("test");
+    layout.time.windowMinutes = minutes;
+    PanelSpec chart;
+    chart.id = QStringLiteral("chart");
+    chart.type = PanelType::Chart;
+    chart.devices = devices;
+    chart.fields = QStringList{kField};
+    layout.panels.append(chart);
+    return layout;
+}
+
+// The app's dashboard: stores, window and controller, as main.cpp builds
+// them, showing one chart of kField for `chartedDevices`.
 struct Dashboard
 {
-    explicit Dashboard(const DashboardOptions &options)
-        : window(DashboardModels{&series, &devices, &alerts, &latest})
-        , controller(&window, DashboardModels{&series, &devices, &alerts, &latest}, options)
+    explicit Dashboard(const DashboardOptions &options, const QStringList &chartedDevices = {})
+        : library(layoutsDir.path())
+        , window(stores.models(), &library)
+        , controller(&window, stores.models(), options)
     {
+        window.layoutsMenu()->show(chartLayout(chartedDevices));
+        window.resize(1280, 800);
         window.show();
+    }
+
+    LiveChartWidget *chart() const
+    {
+        return qobject_cast<LiveChartWidget *>(window.workspace()->panel(QStringLiteral("chart"))->content());
+    }
+    // The chart's devices, as the panel's Configure dialog sets them.
+    void chartDevices(const QStringList &deviceIds)
+    {
+        window.workspace()->configurePanel(QStringLiteral("chart"), deviceIds, QStringList{kField});
     }
 
     ConnectionStatus::State bannerState() const { return window.banner()->status().state; }
@@ -84,7 +114,7 @@ struct Dashboard
     int chartPointCount() const
     {
         int count = 0;
-        for (QAbstractSeries *s : window.chart()->chart()->series())
+        for (QAbstractSeries *s : chart()->chart()->series())
             if (auto *xy = qobject_cast<QXYSeries *>(s))
                 count += xy->count();
         return count;
@@ -103,10 +133,14 @@ struct Dashboard
         return result;
     }
 
-    SeriesStore series;
-    DeviceListModel devices;
-    AlertTableModel alerts;
-    LatestValuesModel latest;
+    WorkspaceFixture stores;
+    SeriesStore &series = stores.series;
+    DeviceListModel &devices = stores.devices;
+    AlertTableModel &alerts = stores.alerts;
+    LatestValuesModel &latest = stores.latest;
+    WorkspaceTime &time = stores.time;
+    QTemporaryDir layoutsDir;
+    LayoutLibrary library;
     MainWindow window;
     DashboardController controller;
 };
@@ -213,14 +247,16 @@ private slots:
     void historyMergesWithLiveWithoutGapOrDuplicate();
     void truncatedHistoryIsPagedBack();
     void lookingBackLoadsHistoryAndLiveForgetsIt();
+    void aLongerWindowDrawsEveryPointTheServerHas();
+    void chartingADeviceAgainDrawsAllOfIt();
+    void aDayIsDrawnFromBuckets();
     void serverRestartLosesNothing();
     void revokedSessionExpiresAndSigningInAgainResumes();
     void signOutForgetsTheRememberedSignIn();
     void firingAlertsShowAtSignIn();
 
 private:
-    DashboardOptions optionsFor(const QUrl &server, const QString &username, const QString &password,
-                                const QStringList &devices = {}) const;
+    DashboardOptions optionsFor(const QUrl &server, const QString &username, const QString &password) const;
     // A device provisioned now, so each test sees only its own points.
     QString newDevice(RealServer &server);
     // Posts points of deviceId with device times base + i s for i in
@@ -265,13 +301,12 @@ void tst_DashboardController::initTestCase()
 }
 
 DashboardOptions tst_DashboardController::optionsFor(const QUrl &server, const QString &username,
-                                                     const QString &password, const QStringList &devices) const
+                                                     const QString &password) const
 {
     DashboardOptions options;
     options.server = server;
     options.username = username;
     options.password = password;
-    options.devices = devices;
     options.keychainBackend = TokenStore::Backend::MemoryOnly; // never the developer's keychain
     return options;
 }
@@ -372,12 +407,11 @@ void tst_DashboardController::signInErrorsAreShownInWords()
 void tst_DashboardController::eventsReachChartsAndTiles()
 {
     const QString device = newDevice(*m_server);
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
     QVERIFY(dashboard.controller.loginDialog() == nullptr); // signed in without the dialog
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.devices.contains(device), kTimeoutMs);
-    QCOMPARE(dashboard.devices.checkedDevices(), QStringList{device});
 
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
     const QList<TelemetryData> posted = post(*m_server, device, base, 0, 20);
@@ -391,7 +425,7 @@ void tst_DashboardController::eventsReachChartsAndTiles()
     QCOMPARE(dashboard.latest.index(row).data(LatestValuesModel::ValueRole).toDouble(), 19.0);
     // The chart draws them on its next frames.
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartPointCount(), 20, kTimeoutMs);
-    QCOMPARE(dashboard.window.chart()->shownSeries(), (QList<ChartSeriesKey>{{device, kField}}));
+    QCOMPARE(dashboard.chart()->shownSeries(), (QList<ChartSeriesKey>{{device, kField}}));
     // Banner and status bar.
     QVERIFY2(dashboard.window.banner()->text().startsWith(QStringLiteral("Live")),
              qPrintable(dashboard.window.banner()->text()));
@@ -411,7 +445,7 @@ void tst_DashboardController::historyMergesWithLiveWithoutGapOrDuplicate()
     QList<TelemetryData> laterPosted = post(*m_server, later, base, 0, 20);
     QCOMPARE(chartedPosted.size() + laterPosted.size(), 40);
 
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {charted}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {charted});
     auto *progress = dashboard.window.findChild<QProgressBar *>();
     QVERIFY(progress);
     QList<bool> progressShown;
@@ -436,7 +470,7 @@ void tst_DashboardController::historyMergesWithLiveWithoutGapOrDuplicate()
 
     // Charting the second device loads its history, which overlaps the ten
     // live points: they must not be stored twice.
-    dashboard.devices.setCheckedDevices({charted, later});
+    dashboard.chartDevices({charted, later});
     QTRY_COMPARE_WITH_TIMEOUT(merged.size(), 2, kTimeoutMs);
     QCOMPARE(merged.at(1).at(0).toString(), later);
     QCOMPARE(merged.at(1).at(1).toInt(), 20);
@@ -456,7 +490,7 @@ void tst_DashboardController::truncatedHistoryIsPagedBack()
     const QList<TelemetryData> posted = post(*m_server, device, base, 0, 23);
     QCOMPARE(posted.size(), 23);
 
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
     // Pages of the 5 newest points: the server says "truncated" five times.
     dashboard.controller.historyLoader()->setLimit(5);
     QSignalSpy pages(dashboard.controller.historyLoader(), &HistoryLoader::loaded);
@@ -481,8 +515,8 @@ void tst_DashboardController::lookingBackLoadsHistoryAndLiveForgetsIt()
     QCOMPARE(posted.size(), 61);
     const qint64 newest = posted.constLast().tsMs;
 
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
-    WorkspaceTime *time = dashboard.window.workspaceTime();
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
+    WorkspaceTime *time = &dashboard.time;
     QCOMPARE(time->windowMs(), 5 * 60000);
     QSignalSpy merged(&dashboard.controller, &DashboardController::historyMerged);
     dashboard.controller.start();
@@ -513,10 +547,88 @@ void tst_DashboardController::lookingBackLoadsHistoryAndLiveForgetsIt()
     compareSamples(dashboard.samples(device), posted);
 }
 
+void tst_DashboardController::aLongerWindowDrawsEveryPointTheServerHas()
+{
+    // Issue 14: after switching 1 → 5 minutes a false "no data" band showed
+    // where the server had the points (a relaunch drew them).
+    const QString device = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 290 * 1000;
+    QList<TelemetryData> posted = post(*m_server, device, base, 0, 290);
+    QCOMPARE(posted.size(), 290);
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
+    dashboard.time.setLiveWindow(60'000);
+    QSignalSpy merged(&dashboard.controller, &DashboardController::historyMerged);
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!merged.isEmpty(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.chartPointCount() >= 55, kTimeoutMs); // the last minute
+    QVERIFY2(dashboard.series.pointCount(device) <= 70, qPrintable(QString::number(dashboard.series.pointCount(device))));
+
+    dashboard.time.setLiveWindow(5 * 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 290, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+    QCOMPARE(dashboard.series.gaps(device, base, base + 290 * 1000), QList<Gap>());
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartPointCount(), 290, kTimeoutMs);
+    QVERIFY(!dashboard.chart()->isDrawingBuckets());
+    QCOMPARE(dashboard.chart()->view()->gaps(), QList<GapBand>()); // no band where the points are
+}
+
+void tst_DashboardController::chartingADeviceAgainDrawsAllOfIt()
+{
+    // Issue 14: re-ticking a device showed a false "no data" band.
+    const QString device = newDevice(*m_server);
+    const QString other = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 120 * 1000;
+    QList<TelemetryData> posted = post(*m_server, device, base, 0, 60);
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 60, kTimeoutMs);
+
+    dashboard.chartDevices({other});
+    posted += post(*m_server, device, base, 60, 120); // arrive live while the device is not charted
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.series.pointCount(device), 120, kTimeoutMs);
+    dashboard.chartDevices({device});
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard.chartPointCount(), 120, kTimeoutMs);
+    compareSamples(dashboard.samples(device), posted);
+    QCOMPARE(dashboard.chart()->view()->gaps(), QList<GapBand>());
+}
+
+void tst_DashboardController::aDayIsDrawnFromBuckets()
+{
+    // A range far longer than the chart has pixels is drawn from buckets of
+    // the history endpoint (API.md "History for long ranges").
+    const QString device = newDevice(*m_server);
+    const qint64 base = QDateTime::currentMSecsSinceEpoch() - 50 * 60000;
+    QCOMPARE(post(*m_server, device, base, 0, 100, 30000).size(), 100);
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
+    dashboard.time.setLiveWindow(24 * 60 * 60'000);
+    QSignalSpy buckets(dashboard.controller.historyLoader(), &HistoryLoader::bucketsLoaded);
+    dashboard.controller.start();
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!buckets.isEmpty(), kTimeoutMs);
+    QCOMPARE(buckets.first().at(0).toString(), device);
+    const HistoryBucketPage page = buckets.first().at(1).value<HistoryBucketPage>();
+    QVERIFY2(page.stepMs >= 60'000, qPrintable(QString::number(page.stepMs))); // a day over ~1000 px: minutes
+    int counted = 0;
+    for (const HistoryBucket &bucket : page.buckets)
+        counted += bucket.count;
+    QCOMPARE(counted, 100); // every point, once
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.stores.buckets.bucketCount(device) > 0, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.chart()->isDrawingBuckets() && dashboard.chartPointCount() > 0, kTimeoutMs);
+    // A live point folds into the newest bucket.
+    const int before = dashboard.stores.buckets.buckets(device, 0, std::numeric_limits<qint64>::max()).constLast().count;
+    QVERIFY(postValue(*m_server, device, QDateTime::currentMSecsSinceEpoch(), 1000, 1.0));
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard.stores.buckets.buckets(device, 0, std::numeric_limits<qint64>::max()).constLast().count
+                                     > before
+                                 || dashboard.stores.buckets.newestMs(device) > page.buckets.constLast().tsMs,
+                             kTimeoutMs);
+}
+
 void tst_DashboardController::serverRestartLosesNothing()
 {
     const QString device = newDevice(*m_server);
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
 
@@ -555,7 +667,7 @@ void tst_DashboardController::revokedSessionExpiresAndSigningInAgainResumes()
     const QString device = newDevice(server);
     QVERIFY2(server.start(), qPrintable(server.errorString()));
 
-    Dashboard dashboard(optionsFor(server.url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {device}));
+    Dashboard dashboard(optionsFor(server.url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {device});
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.isLive(), kTimeoutMs);
     const qint64 base = QDateTime::currentMSecsSinceEpoch() - 30000;
@@ -597,7 +709,7 @@ void tst_DashboardController::signOutForgetsTheRememberedSignIn()
     const QString device = newDevice(*m_server);
     // No password: the stored sign-in is tried, there is none, so the
     // dialog opens filled in and without an error.
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString(), {device}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString()), {device});
     dashboard.controller.start();
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.controller.loginDialog() && dashboard.controller.loginDialog()->isVisible(),
                              kTimeoutMs);
@@ -666,7 +778,7 @@ void tst_DashboardController::firingAlertsShowAtSignIn()
     QTRY_COMPARE_WITH_TIMEOUT(serverAlertsOf(*m_server, firing).size(), 1, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(serverAlertsOf(*m_server, resolved).size(), 2, kTimeoutMs);
 
-    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword), {firing}));
+    Dashboard dashboard(optionsFor(m_server->url(), QStringLiteral("alice"), QString::fromLatin1(kPassword)), {firing});
     const auto rowsOf = [&dashboard](const QString &deviceId) {
         QList<AlertEvent> rows;
         for (int row = 0; row < dashboard.alerts.rowCount(); ++row)

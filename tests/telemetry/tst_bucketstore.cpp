@@ -167,6 +167,8 @@ void tst_BucketStore::livePointsFoldIntoTheirBucket()
     QCOMPARE(b.min.value(kField), 7.0);
     QCOMPARE(b.max.value(kField), 7.0);
     QCOMPARE(b.mean.value(kField), 7.0);
+    QCOMPARE(store.newestFoldedMs(kDevice), nextBucket); // what the status bar's latency measures
+    QCOMPARE(store.newestFoldedMs(QStringLiteral("nobody")), qint64(0));
 }
 
 void tst_BucketStore::livePointsRefused_data()

@@ -1,3 +1,4 @@
+#include "telemetry/seriesstore.h"
 #include "telemetry/workspacetime.h"
 
 #include <QSignalSpy>
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void absoluteRangeAndBackToLive();
     void invertedRangeIsIgnored();
     void crosshairIsShared();
+    void theStoreKeepsWhatTheTimeShows();
 
 private:
     qint64 m_now = 1'000'000'000'000;
@@ -124,6 +126,28 @@ void tst_WorkspaceTime::crosshairIsShared()
     time.clearCrosshair();
     QCOMPARE(crosshair.size(), 2);
     QCOMPARE(crosshair.last().at(0).toLongLong(), 0);
+}
+
+void tst_WorkspaceTime::theStoreKeepsWhatTheTimeShows()
+{
+    SeriesStore store;
+    WorkspaceTime time(clock());
+    time.setLiveWindow(5 * 60'000);
+    keepWhatTimeShows(store, time);
+    QCOMPARE(store.retentionMs(), 330'000); // the window and a tenth
+    QCOMPARE(store.keepSinceMs(), 0);
+    // A day is drawn from buckets: raw points for an hour at most.
+    time.setLiveWindow(24 * 3'600'000);
+    keepWhatTimeShows(store, time);
+    QCOMPARE(store.retentionMs(), 66 * 60'000);
+    // Looking back at a range: its left edge (and a tenth) is kept.
+    QVERIFY(time.setAbsoluteRange(m_now - 3'600'000, m_now - 1'800'000));
+    keepWhatTimeShows(store, time);
+    QCOMPARE(store.keepSinceMs(), m_now - 3'600'000 - 180'000);
+    // ...but never more than an hour of raw points back from its end.
+    QVERIFY(time.setAbsoluteRange(m_now - 10 * 3'600'000, m_now));
+    keepWhatTimeShows(store, time);
+    QCOMPARE(store.keepSinceMs(), m_now - 3'600'000 - 360'000);
 }
 
 QTEST_APPLESS_MAIN(tst_WorkspaceTime)

@@ -157,7 +157,7 @@ void tst_LiveChartWidget::init()
     m_time = new WorkspaceTime([this] { return m_now; });
     m_time->setLiveWindow(5 * kMinuteMs);
     // What the workspace does for its charts.
-    const auto keep = [this] { LiveChartWidget::keepWhatTimeShows(m_store, m_time); };
+    const auto keep = [this] { keepWhatTimeShows(*m_store, *m_time); };
     connect(m_time, &WorkspaceTime::rangeChanged, m_store, keep);
     connect(m_time, &WorkspaceTime::modeChanged, m_store, keep);
     connect(m_time, &WorkspaceTime::pausedChanged, m_store, keep);
@@ -1105,7 +1105,7 @@ void tst_LiveChartWidget::aChangeAfterAQuietSpellIsDrawnAtOnce()
 
 void tst_LiveChartWidget::theStoreKeepsWhatTheWorkspaceShows()
 {
-    // The workspace calls keepWhatTimeShows (init() wires it as it does);
+    // The wiring calls keepWhatTimeShows (init() wires it as the controller does);
     // the chart asks for the history of what its range lacks.
     const QString d1 = QStringLiteral("d1");
     m_chart->setDevicePatterns({d1});

@@ -281,7 +281,18 @@ void LiveChartWidget::setUtc(bool utc)
 
 QString LiveChartWidget::seriesName(const ChartSeriesKey &key) const
 {
-    const QString name = QStringLiteral("%1 · %2").arg(key.deviceId, fieldLabel(key.field));
+    // Say only what tells the lines apart: the device when the chart shows
+    // one field, the field when it shows one device (a legend of
+    // "jetson-01 · GPU temp" entries elides to "jetso…" in a panel).
+    bool oneField = true;
+    bool oneDevice = true;
+    for (const ChartSeriesKey &other : m_keys) {
+        oneField = oneField && other.field == key.field;
+        oneDevice = oneDevice && other.deviceId == key.deviceId;
+    }
+    const QString name = oneField && !oneDevice ? key.deviceId
+                         : oneDevice && !oneField ? fieldLabel(key.field)
+                                                  : QStringLiteral("%1 · %2").arg(key.deviceId, fieldLabel(key.field));
     // A third unit has no axis of its own: it shares the right one (two
     // scales on one side would be unreadable, and a third axis takes room
     // from every chart that needs only two). With more than one unit on the

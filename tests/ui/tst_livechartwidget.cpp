@@ -120,6 +120,8 @@ private Q_SLOTS:
     void seriesFollowThePatterns();
     void devicesAndFieldsAreResolvedAsTheyAppear();
     void legendClickActivatesTheDevice();
+    void legendSaysWhatTellsTheLinesApart_data();
+    void legendSaysWhatTellsTheLinesApart();
     void twoUnitsGetTwoAxes();
     void crosshairIsSharedBetweenCharts();
     void zoomInOneChartMovesTheOther();
@@ -650,6 +652,48 @@ void tst_LiveChartWidget::seriesFollowThePatterns()
     QCOMPARE(legend.size(), series);
     if (series > 0)
         QCOMPARE(legend.constFirst(), m_chart->seriesName(m_chart->shownSeries().constFirst()));
+}
+
+void tst_LiveChartWidget::legendSaysWhatTellsTheLinesApart_data()
+{
+    QTest::addColumn<QStringList>("devices");
+    QTest::addColumn<QStringList>("fields");
+    QTest::addColumn<QString>("firstName");
+    QTest::newRow("one field, two devices: the device") << QStringList{QStringLiteral("d*")}
+                                                       << QStringList{QStringLiteral("gpu_temp_c")} << QStringLiteral("d1");
+    QTest::newRow("one device, two fields: the field") << QStringList{QStringLiteral("d1")}
+                                                       << QStringList{QStringLiteral("gpu_temp_c"), QStringLiteral("cpu_temp_c")}
+                                                       << QStringLiteral("GPU temp");
+    QTest::newRow("both several: device and field")
+            << QStringList{QStringLiteral("d*")} << QStringList{QStringLiteral("gpu_temp_c"), QStringLiteral("cpu_temp_c")}
+            << QStringLiteral("d1 · GPU temp");
+    QTest::newRow("one line: device and field") << QStringList{QStringLiteral("d1")}
+                                                << QStringList{QStringLiteral("gpu_temp_c")} << QStringLiteral("d1 · GPU temp");
+}
+
+void tst_LiveChartWidget::legendSaysWhatTellsTheLinesApart()
+{
+    // Issue 14: "jetson-01 · GPU temp" in every entry elided to "jetso…".
+    QFETCH(QStringList, devices);
+    QFETCH(QStringList, fields);
+    QFETCH(QString, firstName);
+    m_now = m_t0 + 1000;
+    for (const QString &device : {QStringLiteral("d1"), QStringLiteral("d2")}) {
+        TelemetryData p = point(device, m_t0, 40);
+        p.fields.insert(QStringLiteral("gpu_temp_c"), 50);
+        p.fields.insert(QStringLiteral("cpu_temp_c"), 45);
+        m_store->addPoint(p);
+    }
+    m_chart->setDevicePatterns(devices);
+    m_chart->setFieldPatterns(fields);
+    waitForIdleFrame();
+    QVERIFY(!m_chart->shownSeries().isEmpty());
+    QCOMPARE(m_chart->seriesName(m_chart->shownSeries().constFirst()), firstName);
+    QStringList legend;
+    for (QLegendMarker *marker : m_chart->chart()->legend()->markers())
+        if (marker->isVisible())
+            legend.append(marker->label());
+    QVERIFY2(legend.contains(firstName), qPrintable(legend.join(QLatin1Char('|'))));
 }
 
 void tst_LiveChartWidget::devicesAndFieldsAreResolvedAsTheyAppear()

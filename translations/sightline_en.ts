@@ -323,13 +323,6 @@ no data</source>
     </message>
 </context>
 <context>
-    <name>Sightline::DeviceListView</name>
-    <message>
-        <source>Devices</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>Sightline::FleetPanel</name>
     <message>
         <source>Filter devices…</source>
@@ -376,17 +369,6 @@ no data</source>
     </message>
     <message>
         <source>Last seen</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>Sightline::LatestValueTiles</name>
-    <message>
-        <source>Latest values</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tick devices in the list to see their latest values</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -536,8 +536,7 @@ void StatPanel::paintEmptyState(QPainter &painter)
 }
 
 // Cards repaint with every point of their device and every second while
-// live, so a paint is kept cheap in the way of LatestValueTiles: the card's
-// background is a cached pixmap, names and labels are laid out once, text
+// live, so a paint is kept cheap: the card's background is a cached pixmap, names and labels are laid out once, text
 // is drawn at computed baselines, and the sparkline is decimated to one
 // or two points per pixel column only when its data or range moved.
 void StatPanel::paintCard(QPainter &painter, Card &card)

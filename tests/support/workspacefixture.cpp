@@ -60,4 +60,12 @@ void WorkspaceFixture::fillSampleFleet(qint64 nowMs, int minutes)
     }
 }
 
+WorkspaceLayout parseLayout(const char *json)
+{
+    ParseResult<WorkspaceLayout> layout = WorkspaceLayout::fromJson(QByteArray(json));
+    if (!layout.isOk())
+        qFatal("bad test layout: %s", qPrintable(layout.error()));
+    return layout.value();
+}
+
 } // namespace Sightline

@@ -6,6 +6,7 @@
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/seriesstore.h"
 #include "telemetry/statetimeline.h"
+#include "telemetry/workspacelayout.h"
 #include "telemetry/workspacetime.h"
 #include "ui/workspace.h"
 
@@ -32,5 +33,8 @@ struct WorkspaceFixture
     // points at 2 Hz ending at nowMs, merged as history, the stream live.
     void fillSampleFleet(qint64 nowMs, int minutes = 5);
 };
+
+// A layout written in a test; a bad one stops the test program at once.
+WorkspaceLayout parseLayout(const char *json);
 
 } // namespace Sightline

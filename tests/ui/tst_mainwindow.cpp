@@ -43,19 +43,11 @@ const char kSixPanels[] = R"({"version": 1, "name": "Lab overview",
    {"id": "alerts", "type": "alerts", "title": "Alerts"}
  ]})";
 
-WorkspaceLayout parse(const char *json)
-{
-    ParseResult<WorkspaceLayout> layout = WorkspaceLayout::fromJson(QByteArray(json));
-    if (!layout.isOk())
-        qFatal("bad test layout: %s", qPrintable(layout.error()));
-    return layout.value();
-}
-
 // A layout with one chart of every device's gpu_temp_c: what the latency
 // tests draw.
 WorkspaceLayout oneChart()
 {
-    return parse(R"({"version": 1, "name": "One chart", "panels": [{"id": "c", "type": "chart", "fields": ["gpu_temp_c"]}]})");
+    return parseLayout(R"({"version": 1, "name": "One chart", "panels": [{"id": "c", "type": "chart", "fields": ["gpu_temp_c"]}]})");
 }
 
 AlertEvent alert(const char *device, const char *rule, Severity severity, bool firing, qint64 ts, const char *message)
@@ -326,7 +318,7 @@ void tst_MainWindow::keyboardShortcuts()
     f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
     Window w(f);
     MainWindow &window = w.window;
-    window.layoutsMenu()->show(parse(kSixPanels));
+    window.layoutsMenu()->show(parseLayout(kSixPanels));
     window.show();
     window.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&window));
@@ -373,7 +365,7 @@ void tst_MainWindow::theWorkspaceComesBackWithoutSecrets()
         Window w(f);
         w.window.setServerInfo(QStringLiteral("http://10.0.0.5:8080"), QStringLiteral("demo"));
         w.window.resize(1000, 700);
-        w.window.layoutsMenu()->show(parse(kSixPanels));
+        w.window.layoutsMenu()->show(parseLayout(kSixPanels));
         w.window.workspace()->renamePanel(QStringLiteral("temps"), QStringLiteral("Hot parts")); // unsaved
         f.time.setLiveWindow(15 * 60'000);
         shown = w.window.workspace()->currentLayout().toJson();
@@ -418,7 +410,7 @@ void tst_MainWindow::usableInASmallWindow()
     QVERIFY2(chart->width() >= 400, qPrintable(QString::number(chart->width())));
     QVERIFY2(chart->chart()->plotArea().height() >= 200, qPrintable(QString::number(chart->chart()->plotArea().height())));
     // The six-panel layout: every panel keeps a usable size.
-    window.layoutsMenu()->show(parse(kSixPanels));
+    window.layoutsMenu()->show(parseLayout(kSixPanels));
     for (PanelDock *dock : window.workspace()->panels()) {
         QTRY_VERIFY_WITH_TIMEOUT(dock->isVisible(), kUiTimeoutMs);
         QTRY_VERIFY2_WITH_TIMEOUT(dock->content()->height() >= 90 && dock->content()->width() >= 200,
@@ -455,7 +447,7 @@ void tst_MainWindow::screenshotOfLayouts()
     QTemporaryDir dir;
     window.restoreSettings(QSettings(dir.filePath(QStringLiteral("empty.ini")), QSettings::IniFormat));
     if (sixPanels)
-        window.layoutsMenu()->show(parse(kSixPanels));
+        window.layoutsMenu()->show(parseLayout(kSixPanels));
     window.setServerInfo(QStringLiteral("http://127.0.0.1:8080"), QStringLiteral("demo"));
     for (int i = 0; i < 25; ++i)
         window.noteEventReceived();

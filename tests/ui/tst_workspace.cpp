@@ -34,14 +34,6 @@ const char kEveryPanel[] = R"({"version": 1, "name": "Everything",
    {"id": "p6", "type": "chart", "title": "jetson-02", "devices": ["jetson-02"], "view": "device"}
  ]})";
 
-WorkspaceLayout parse(const char *json)
-{
-    ParseResult<WorkspaceLayout> layout = WorkspaceLayout::fromJson(QByteArray(json));
-    if (!layout.isOk())
-        qFatal("bad test layout: %s", qPrintable(layout.error()));
-    return layout.value();
-}
-
 } // namespace
 
 class tst_Workspace : public QObject
@@ -98,7 +90,7 @@ void tst_Workspace::everyPanelTypeGetsItsView()
 {
     QFETCH(QString, panelId);
     QFETCH(QString, className);
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     QCOMPARE(m_workspace->panels().size(), 6);
     PanelDock *dock = m_workspace->panel(panelId);
     QVERIFY(dock);
@@ -109,7 +101,7 @@ void tst_Workspace::everyPanelTypeGetsItsView()
 
 void tst_Workspace::aFileWithoutArrangementGetsAGrid()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     QCOMPARE(m_workspace->dockWidgetArea(m_workspace->panel(QStringLiteral("p3"))), Qt::LeftDockWidgetArea);
     QCOMPARE(m_workspace->dockWidgetArea(m_workspace->panel(QStringLiteral("p5"))), Qt::BottomDockWidgetArea);
     // The rest in two columns: p1 and p2 side by side, p4 under p1.
@@ -123,13 +115,13 @@ void tst_Workspace::aFileWithoutArrangementGetsAGrid()
 
 void tst_Workspace::layoutRoundTripsByteForByte()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     const QByteArray first = m_workspace->currentLayout().toJson();
     ParseResult<WorkspaceLayout> read = WorkspaceLayout::fromJson(first);
     QVERIFY2(read.isOk(), qPrintable(read.error()));
     QCOMPARE(read.value().toJson(), first); // write → read → write
     // The panels are what the file said (the app adds only its dockState).
-    WorkspaceLayout expected = parse(kEveryPanel);
+    WorkspaceLayout expected = parseLayout(kEveryPanel);
     QCOMPARE(read.value().panels, expected.panels);
     QCOMPARE(read.value().time, expected.time);
     // And a workspace given that layout writes the same bytes again.
@@ -141,7 +133,7 @@ void tst_Workspace::layoutRoundTripsByteForByte()
 
 void tst_Workspace::arrangementIsKept()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     PanelDock *chart = m_workspace->panel(QStringLiteral("p1"));
     PanelDock *stat = m_workspace->panel(QStringLiteral("p2"));
     m_workspace->tabifyDockWidget(chart, stat);
@@ -158,7 +150,7 @@ void tst_Workspace::arrangementIsKept()
 
 void tst_Workspace::addRenameConfigureRemove()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     QSignalSpy modified(m_workspace.get(), &Workspace::modifiedChanged);
     PanelSpec spec;
     spec.type = PanelType::Chart;
@@ -188,7 +180,7 @@ void tst_Workspace::addRenameConfigureRemove()
 
 void tst_Workspace::closedPanelsReopenFromTheMenu()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     PanelDock *fleet = m_workspace->panel(QStringLiteral("p3"));
     QTRY_VERIFY_WITH_TIMEOUT(fleet->isVisible(), kUiTimeoutMs);
     fleet->close();
@@ -207,7 +199,7 @@ void tst_Workspace::closedPanelsReopenFromTheMenu()
 
 void tst_Workspace::clickingADeviceOpensItsView()
 {
-    m_workspace->applyLayout(parse(kEveryPanel));
+    m_workspace->applyLayout(parseLayout(kEveryPanel));
     auto *fleet = qobject_cast<FleetPanel *>(m_workspace->panel(QStringLiteral("p3"))->content());
     QVERIFY(fleet);
     QSignalSpy opened(m_workspace.get(), &Workspace::deviceViewOpened);
@@ -229,7 +221,7 @@ void tst_Workspace::clickingADeviceOpensItsView()
 
 void tst_Workspace::theTimeComesFromTheLayout()
 {
-    WorkspaceLayout layout = parse(kEveryPanel);
+    WorkspaceLayout layout = parseLayout(kEveryPanel);
     m_workspace->applyLayout(layout);
     QVERIFY(m_f->time.isLive());
     QCOMPARE(m_f->time.windowMs(), 5 * 60'000);

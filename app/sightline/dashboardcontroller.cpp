@@ -407,6 +407,7 @@ void DashboardController::resetData()
     m_directory->cancel();
     m_bucketsAsked.clear();
     m_bucketsWanted.clear();
+    m_historyWanted.clear();
     m_loadSoon.stop();
     m_devicesLoaded = false;
     m_alertsLoader->cancel();
@@ -483,6 +484,9 @@ void DashboardController::loadWhatPanelsShow()
         const QHash<QString, BucketRequest> wanted = std::exchange(m_bucketsWanted, {});
         for (auto it = wanted.begin(); it != wanted.end(); ++it)
             loadBuckets({it.key()}, it->fromMs, it->toMs, int(it->stepMs / 1000));
+        const QHash<QString, BucketRequest> raw = std::exchange(m_historyWanted, {});
+        for (auto it = raw.begin(); it != raw.end(); ++it)
+            loadHistory({it.key()}, it->fromMs, it->toMs);
     }
     const WorkspaceTime *time = m_models.time;
     const qint64 to = time->toMs();
@@ -491,8 +495,13 @@ void DashboardController::loadWhatPanelsShow()
 
 void DashboardController::loadHistory(const QStringList &deviceIds, qint64 fromMs, qint64 toMs)
 {
-    if (!canLoad())
-        return; // loaded once the stream is live (loadWhatPanelsShow)
+    if (!canLoad()) {
+        // A chart asks once per range: what it asked before the stream was
+        // live is loaded once it is (loadWhatPanelsShow).
+        for (const QString &deviceId : deviceIds)
+            m_historyWanted.insert(deviceId, BucketRequest{fromMs, toMs, 0});
+        return;
+    }
     // What the store lacks of [fromMs, toMs]: everything before its oldest
     // point. The store itself is the record of what is loaded, so a trim
     // (a shorter window) can never leave a range marked loaded that is not

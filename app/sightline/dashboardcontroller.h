@@ -143,6 +143,7 @@ private:
     bool m_devicesLoaded = false;
     bool m_alertsLoaded = false;
     bool m_wasLive = false;       // the stream has been live for this identity
+    // A range of a device's history, raw (stepMs 0) or in buckets.
     struct BucketRequest
     {
         qint64 fromMs = 0;
@@ -155,6 +156,7 @@ private:
     };
     QHash<QString, BucketRequest> m_bucketsAsked; // device → the buckets last asked for
     QHash<QString, BucketRequest> m_bucketsWanted; // asked for before loads could go out
+    QHash<QString, BucketRequest> m_historyWanted; // the same for raw points (stepMs 0)
     QTimer m_loadSoon; // the range or the panels changed: load what they show once it rests
 };
 

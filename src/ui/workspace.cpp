@@ -487,7 +487,9 @@ QStringList Workspace::devicesDrawnOverTime() const
     QStringList out;
     const QStringList known = knownDevices();
     for (const PanelDock *dock : m_docks) {
-        if (dock->type() != PanelType::Chart && dock->type() != PanelType::Stat)
+        // Charts ask for what they lack themselves (historyNeeded, or
+        // buckets for a long range); stats and device views draw raw points.
+        if (dock->type() != PanelType::Stat && !isDeviceView(dock->spec()))
             continue;
         for (const QString &device : filterByNamePatterns(patternsOrAll(dock->spec().devices), known)) {
             if (!out.contains(device))

@@ -84,8 +84,9 @@ public:
     QStringList knownDevices() const;
     QStringList knownFields() const;
 
-    // The devices some panel draws over time (charts, stats, device views):
-    // the ones whose history the wiring loads.
+    // The devices whose raw points a stat panel or a device view draws over
+    // time: the wiring loads their history for the range (charts ask for
+    // what they lack themselves).
     QStringList devicesDrawnOverTime() const;
 
     static QString typeTitle(PanelType type);

@@ -147,6 +147,14 @@ PanelDock *Workspace::createDock(const PanelSpec &spec)
 {
     auto *dock = new PanelDock(spec, createContent(spec), this);
     applyPatterns(dock);
+    if (auto *chart = qobject_cast<LiveChartWidget *>(dock->content())) {
+        // Export is the chart's own business: what it shows, as it shows it.
+        QMenu *menu = dock->panelMenu();
+        QAction *first = menu->actions().value(0);
+        menu->insertAction(first, menu->addAction(tr("Export as &CSV…"), chart, &LiveChartWidget::promptExportCsv));
+        menu->insertAction(first, menu->addAction(tr("Export as &PNG…"), chart, &LiveChartWidget::promptExportPng));
+        menu->insertSeparator(first);
+    }
     connect(dock, &PanelDock::renameRequested, this, &Workspace::promptRename);
     connect(dock, &PanelDock::configureRequested, this, &Workspace::promptConfigure);
     connect(dock, &PanelDock::removeRequested, this, [this](const QString &id) {

@@ -97,6 +97,14 @@ void tst_Workspace::everyPanelTypeGetsItsView()
     QCOMPARE(QString::fromLatin1(dock->content()->metaObject()->className()), className);
     QTRY_VERIFY_WITH_TIMEOUT(dock->isVisible(), kUiTimeoutMs);
     QVERIFY(dock->width() > 100 && dock->height() > 80);
+    // The panel's own menu; a chart's also exports what it shows.
+    QStringList entries;
+    for (const QAction *action : dock->panelMenu()->actions())
+        entries.append(action->text());
+    QVERIFY(entries.contains(QStringLiteral("&Rename…")));
+    QVERIFY(entries.contains(QStringLiteral("Re&move from layout")));
+    QCOMPARE(entries.contains(QStringLiteral("Export as &CSV…")), className == QLatin1String("Sightline::LiveChartWidget"));
+    QCOMPARE(entries.contains(QStringLiteral("&Configure…")), className != QLatin1String("Sightline::AlertTableView"));
 }
 
 void tst_Workspace::aFileWithoutArrangementGetsAGrid()

@@ -98,9 +98,23 @@ MainWindow::MainWindow(const WorkspaceModels &models, LayoutLibrary *library, QW
     connect(m_workspace, &Workspace::modifiedChanged, this, &MainWindow::updateWindowTitle);
     connect(m_layoutsMenu, &LayoutsMenu::layoutShown, this, &MainWindow::updateWindowTitle);
 
-    // The first start's chart follows the hottest temperature as values come.
-    connect(models.latest, &QAbstractItemModel::rowsInserted, this, &MainWindow::followHottestTemperature);
-    connect(models.latest, &QAbstractItemModel::dataChanged, this, &MainWindow::followHottestTemperature);
+    // The first start's chart follows the hottest temperature as values
+    // come: looked at once a second at most (a fleet sends 100 values/s).
+    m_hottestCheck.setSingleShot(true);
+    m_hottestCheck.setInterval(1000);
+    connect(&m_hottestCheck, &QTimer::timeout, this, &MainWindow::followHottestTemperature);
+    const auto checkSoon = [this] {
+        if (m_firstStartLayout && !m_hottestCheck.isActive())
+            m_hottestCheck.start();
+    };
+    connect(models.latest, &QAbstractItemModel::rowsInserted, this, checkSoon);
+    connect(models.latest, &QAbstractItemModel::dataChanged, this, checkSoon);
+    connect(m_workspace, &Workspace::modifiedChanged, this, [this](bool modified) {
+        if (modified) { // the user changed the layout: its chart is theirs
+            m_firstStartLayout = false;
+            m_hottestCheck.stop();
+        }
+    });
 
     m_statsTimer->setInterval(1000);
     connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::updateStatistics);
@@ -303,6 +317,8 @@ void MainWindow::restoreSettings(const QSettings &settings)
         qCWarning(lcUi).noquote() << "the last session's layout is unreadable, showing the default:" << last.error();
     m_layoutsMenu->show(LayoutLibrary::defaultLayout(LayoutLibrary::hottestTemperatureField({})));
     m_firstStartLayout = true;
+    if (m_models.latest->rowCount() > 0)
+        m_hottestCheck.start();
 }
 
 void MainWindow::followHottestTemperature()
@@ -312,10 +328,6 @@ void MainWindow::followHottestTemperature()
     // the layout: a chart they configured is theirs.
     if (!m_firstStartLayout)
         return;
-    if (m_workspace->isModified()) {
-        m_firstStartLayout = false;
-        return;
-    }
     QHash<QString, double> hottest;
     for (int row = 0; row < m_models.latest->rowCount(); ++row) {
         const QModelIndex index = m_models.latest->index(row);

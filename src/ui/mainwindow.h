@@ -6,6 +6,7 @@
 
 #include <QImage>
 #include <QMainWindow>
+#include <QTimer>
 
 class QLabel;
 class QMenu;
@@ -68,6 +69,9 @@ public:
     QImage renderToImage();
 
     Workspace *workspace() const { return m_workspace; }
+    // The first start's layout, untouched so far: its chart follows the
+    // hottest temperature field.
+    bool followsHottestTemperature() const { return m_firstStartLayout; }
     LayoutsMenu *layoutsMenu() const { return m_layoutsMenu; }
     TimeControlBar *timeControl() const { return m_timeControl; }
     ConnectionBanner *banner() const { return m_banner; }
@@ -108,6 +112,7 @@ private:
     DisplayPreferences *m_displayPreferences = nullptr;
     AlertNotifier *m_notifier = nullptr;
     QTimer *m_statsTimer = nullptr;
+    QTimer m_hottestCheck;
     qint64 m_lastLatencySampleTs = 0;
     bool m_liveEventPending = false; // a stream event arrived since a newer point was last drawn
     bool m_firstStartLayout = false; // the default layout of a first start, untouched so far

@@ -130,18 +130,19 @@ void tst_MainWindow::aFirstStartShowsTheFleetAndTheHottestTemperature()
     QCOMPARE(types, (QList<PanelType>{PanelType::Fleet, PanelType::Chart}));
     LiveChartWidget *chart = firstChart(w.window);
     QVERIFY(chart);
+    QVERIFY(w.window.followsHottestTemperature());
     QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")}); // nothing known yet
     // Values arrive: gpu_temp_c is the hottest temperature of the sample
     // fleet (52..63 °C against cpu_temp_c's 43..57 °C)...
     f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
-    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")});
+    QTRY_COMPARE_WITH_TIMEOUT(chart->fieldPatterns(), QStringList{QStringLiteral("gpu_temp_c")}, kUiTimeoutMs);
     // ...until a hotter one comes.
     TelemetryData hot;
     hot.deviceId = QStringLiteral("jetson-01");
     hot.tsMs = QDateTime::currentMSecsSinceEpoch() + 1000;
     hot.fields.insert(QStringLiteral("soc_temp_c"), 97.5);
     f.latest.applyPoint(hot);
-    QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("soc_temp_c")});
+    QTRY_COMPARE_WITH_TIMEOUT(chart->fieldPatterns(), QStringList{QStringLiteral("soc_temp_c")}, kUiTimeoutMs);
     QCOMPARE(w.window.workspace()->panels().at(1)->shownTitle(), LayoutLibrary::defaultLayout(QStringLiteral("soc_temp_c")).panels.at(1).title);
     QVERIFY(!w.window.workspace()->isModified()); // still the untouched first-start layout
 }
@@ -157,8 +158,7 @@ void tst_MainWindow::theDefaultChartIsTheUsersOnceTheyChangeIt()
     const QString chartId = w.window.workspace()->panels().at(1)->panelId();
     w.window.workspace()->configurePanel(chartId, std::nullopt, QStringList{QStringLiteral("power_mw")});
     QVERIFY(w.window.workspace()->isModified());
-    // Values arrive (the window looks for the hottest field as each one
-    // does): the user's choice stays.
+    QVERIFY(!w.window.followsHottestTemperature()); // the chart is the user's now
     f.fillSampleFleet(QDateTime::currentMSecsSinceEpoch());
     QCOMPARE(chart->fieldPatterns(), QStringList{QStringLiteral("power_mw")});
     QVERIFY(w.window.workspace()->isModified());

@@ -4,7 +4,9 @@
 // filled into a data dir (bench/history's code, linked), the real
 // sightline-server serves it, and the real app's wiring (DashboardController
 // signed in over the network, a MainWindow offscreen) opens a layout with
-// one chart of every device over a live 24-hour window. Measured:
+// one chart of every device over a live 24-hour window. With --live the
+// fleet also posts live (sightline-device, one point a second per device),
+// as a real fleet does while someone looks at its day. Measured:
 //   historyMs: the chart's first bucket request (Workspace::bucketsNeeded)
 //              to the last device's answer merged into the BucketStore;
 //   drawMs:    that merge to the end of the first frame that draws it (the
@@ -16,6 +18,7 @@
 #include "historyfill.h"
 #include "historyloader.h"
 
+#include "server/admincommands.h"
 #include "telemetry/alerttablemodel.h"
 #include "telemetry/bucketstore.h"
 #include "telemetry/devicelistmodel.h"
@@ -35,6 +38,9 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -65,7 +71,8 @@ int main(int argc, char *argv[])
                                         QStringLiteral("DIR"));
     const QCommandLineOption serverOption(QStringLiteral("server"), QStringLiteral("sightline-server (default: beside this program)."),
                                           QStringLiteral("PATH"));
-    parser.addOptions({devicesOption, fieldsOption, chartFieldsOption, windowOption, dataOption, serverOption});
+    const QCommandLineOption liveOption(QStringLiteral("live"), QStringLiteral("The fleet posts live meanwhile (sightline-device, 1 Hz)."));
+    parser.addOptions({devicesOption, fieldsOption, chartFieldsOption, windowOption, dataOption, serverOption, liveOption});
     parser.process(app);
     const int deviceCount = parser.value(devicesOption).toInt();
     const int chartFields = parser.value(chartFieldsOption).toInt();
@@ -82,10 +89,48 @@ int main(int argc, char *argv[])
     const qint64 endMs = BenchHistory::prepareDataDir(dataDir, deviceCount, 24, parser.value(fieldsOption).toInt());
     if (endMs == 0)
         return 1;
+    // New keys for the live fleet (the fill keeps none), before the server reads them.
+    const QString keysPath = temporary.filePath(QStringLiteral("fleet-keys.json"));
+    if (parser.isSet(liveOption)) {
+        QJsonArray keys;
+        for (int d = 0; d < deviceCount; ++d) {
+            QString error;
+            const std::optional<QByteArray> key = AdminCommands::addDevice(dataDir, BenchHistory::kAccount, BenchHistory::kSite,
+                                                                           BenchHistory::deviceName(d), true, &error);
+            if (!key) {
+                QTextStream(stderr) << "daybench: add-device --rotate failed: " << error << '\n';
+                return 1;
+            }
+            keys.append(QJsonObject{{QStringLiteral("deviceId"), BenchHistory::deviceName(d)},
+                                    {QStringLiteral("siteId"), BenchHistory::kSite},
+                                    {QStringLiteral("key"), QString::fromLatin1(*key)}});
+        }
+        QFile file(keysPath);
+        if (!file.open(QIODevice::WriteOnly)
+            || file.write(QJsonDocument(QJsonObject{{QStringLiteral("account"), BenchHistory::kAccount},
+                                                    {QStringLiteral("devices"), keys}}).toJson()) < 0) {
+            QTextStream(stderr) << "daybench: cannot write " << keysPath << '\n';
+            return 1;
+        }
+    }
     QProcess server;
     const QUrl url = BenchHistory::startServer(server, serverPath, dataDir);
     if (!url.isValid())
         return 1;
+    QProcess fleet;
+    if (parser.isSet(liveOption)) {
+        fleet.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        fleet.setStandardOutputFile(QProcess::nullDevice());
+        fleet.start(QDir(QFileInfo(serverPath).absolutePath()).filePath(QStringLiteral("sightline-device")),
+                    {QStringLiteral("--server"), url.toString(), QStringLiteral("--keys"), keysPath, QStringLiteral("--interval"),
+                     QStringLiteral("1")});
+        if (!fleet.waitForStarted(10000)) {
+            QTextStream(stderr) << "daybench: sightline-device did not start: " << fleet.errorString() << '\n';
+            return 1;
+        }
+        // The app opens while the fleet is already posting.
+        BenchHistory::processUntil([] { return false; }, 3000);
+    }
 
     // The app as app/sightline/main.cpp builds it.
     SeriesStore series;
@@ -202,6 +247,7 @@ int main(int argc, char *argv[])
 
     QJsonObject result{
             {QStringLiteral("devices"), deviceCount},
+            {QStringLiteral("live"), parser.isSet(liveOption)},
             {QStringLiteral("windowMinutes"), windowMinutes},
             {QStringLiteral("chartFields"), chartFields},
             {QStringLiteral("chartLines"), int(chart->shownSeries().size())},
@@ -218,6 +264,10 @@ int main(int argc, char *argv[])
             {QStringLiteral("firstBucketRequestMs"), firstBucketRequest},
     };
     QTextStream(stdout) << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
+    if (fleet.state() != QProcess::NotRunning) {
+        fleet.terminate();
+        fleet.waitForFinished(10000);
+    }
     server.terminate();
     server.waitForFinished(10000);
     return drawn >= 0 ? 0 : 1;

@@ -24,6 +24,7 @@
 #include "telemetry/devicelistmodel.h"
 #include "telemetry/latestvaluesmodel.h"
 #include "telemetry/layoutlibrary.h"
+#include "telemetry/namepattern.h"
 #include "telemetry/seriesstore.h"
 #include "telemetry/statetimeline.h"
 #include "telemetry/workspacetime.h"
@@ -71,8 +72,13 @@ int main(int argc, char *argv[])
                                         QStringLiteral("DIR"));
     const QCommandLineOption serverOption(QStringLiteral("server"), QStringLiteral("sightline-server (default: beside this program)."),
                                           QStringLiteral("PATH"));
+    // A glob: the chart finds its devices as they appear, once the stream is
+    // live (a plain name asks for its buckets before the sign-in, and the
+    // wiring drops that request: see README.md).
+    const QCommandLineOption chartDevicesOption(QStringLiteral("chart-devices"), QStringLiteral("Device pattern of the chart (jetson-*)."),
+                                                QStringLiteral("GLOB"), QStringLiteral("jetson-*"));
     const QCommandLineOption liveOption(QStringLiteral("live"), QStringLiteral("The fleet posts live meanwhile (sightline-device, 1 Hz)."));
-    parser.addOptions({devicesOption, fieldsOption, chartFieldsOption, windowOption, dataOption, serverOption, liveOption});
+    parser.addOptions({devicesOption, fieldsOption, chartFieldsOption, windowOption, dataOption, serverOption, chartDevicesOption, liveOption});
     parser.process(app);
     const int deviceCount = parser.value(devicesOption).toInt();
     const int chartFields = parser.value(chartFieldsOption).toInt();
@@ -150,11 +156,15 @@ int main(int argc, char *argv[])
     QStringList fields;
     for (int f = 0; f < chartFields; ++f)
         fields.append(QStringLiteral("\"%1\"").arg(BenchHistory::fieldName(f)));
+    const QString chartDevices = parser.value(chartDevicesOption);
+    int expected = 0;
+    for (int d = 0; d < deviceCount; ++d)
+        expected += matchesAnyNamePattern({chartDevices}, BenchHistory::deviceName(d)) ? 1 : 0;
     const QByteArray layoutJson = QStringLiteral(R"({"version": 1, "name": "A day of the fleet",
  "time": {"live": true, "windowMinutes": %1},
- "panels": [{"id": "day", "type": "chart", "title": "Fleet, 24 h", "devices": ["jetson-*"], "fields": [%2]}]})")
+ "panels": [{"id": "day", "type": "chart", "title": "Fleet, 24 h", "devices": ["%3"], "fields": [%2]}]})")
                                           .arg(windowMinutes)
-                                          .arg(fields.join(QStringLiteral(", ")))
+                                          .arg(fields.join(QStringLiteral(", ")), chartDevices)
                                           .toUtf8();
     const ParseResult<WorkspaceLayout> layout = WorkspaceLayout::fromJson(layoutJson);
     if (!layout.isOk()) {
@@ -206,9 +216,10 @@ int main(int argc, char *argv[])
                      [&](const QString &deviceId, const HistoryBucketPage &page) {
                          bucketDevices.insert(deviceId);
                          bucketsStored += page.buckets.size();
-                         if (bucketDevices.size() == deviceCount && lastBucketMerged < 0) {
+                         if (bucketDevices.size() == expected && lastBucketMerged < 0) {
                              lastBucketMerged = clock.elapsed();
-                             std::fprintf(stderr, "%lld ms: the buckets of %d devices merged\n", lastBucketMerged, deviceCount);
+                             std::fprintf(stderr, "%lld ms: the buckets of %d devices merged\n", lastBucketMerged,
+                                          int(bucketDevices.size()));
                          }
                      });
     QObject::connect(controller.historyLoader(), &HistoryLoader::loaded, &app, [&](const QString &deviceId, const HistoryPage &page) {
@@ -247,6 +258,7 @@ int main(int argc, char *argv[])
 
     QJsonObject result{
             {QStringLiteral("devices"), deviceCount},
+            {QStringLiteral("chartDevices"), expected},
             {QStringLiteral("live"), parser.isSet(liveOption)},
             {QStringLiteral("windowMinutes"), windowMinutes},
             {QStringLiteral("chartFields"), chartFields},

@@ -193,10 +193,15 @@ int main(int argc, char *argv[])
         ids.append(info.deviceId);
     }
     devices.setDevices(infos);
+    // The raw points the stores keep follow the workspace's range, as
+    // DashboardController::applyTimeToStores keeps them in the app.
+    const auto keep = [&] { Sightline::LiveChartWidget::keepWhatTimeShows(&series, &time); };
+    QObject::connect(&time, &Sightline::WorkspaceTime::rangeChanged, &app, keep);
     window.layoutsMenu()->setInteractive(false);
     window.layoutsMenu()->show(layout);
     if (parser.isSet(windowOption))
         time.setLiveWindow(parser.value(windowOption).toInt() * 60000LL);
+    keep();
     window.setConnectionStatus(Sightline::ConnectionStatus::live(0));
     window.resize(1280, 800);
     window.show();

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The real dashboard under a real fleet (issue 6): sightline-server, N
 # simulated Jetsons posting every INTERVAL seconds through the ingest
-# endpoint, and the `sightline` app signed in over the network with CHARTED
-# devices on its chart. Measures the app's CPU (utime + stime from
-# /proc/PID/stat) and resident memory over DURATION seconds after a warm-up.
+# endpoint (the simulator sends 21 fields), and the `sightline` app signed
+# in over the network: showing LAYOUT (a layout file, `--layout`; issue 14's
+# workspace) or, without LAYOUT, CHARTED devices on its chart (`--device`,
+# `--window`: what the single-chart build before the workspace understands).
+# Measures the app's CPU (utime + stime from /proc/PID/stat) and resident
+# memory over DURATION seconds after a warm-up (RSS once a minute on
+# standard error when DURATION is longer than that).
 #
 #   bench/ui/app.sh    # DEVICES=50 CHARTED=8 INTERVAL=0.5 DURATION=60 WARMUP=10
+#                      # LAYOUT=bench/ui/six-panels.json
 #                      # SIGHTLINE_APP=path/to/another/sightline (a baseline build)
 #
 # The app renders offscreen (QT_QPA_PLATFORM=offscreen) unless DISPLAY is
@@ -20,6 +25,8 @@ charted=${CHARTED:-8}
 interval=${INTERVAL:-0.5}
 duration=${DURATION:-60}
 warmup=${WARMUP:-10}
+layout=${LAYOUT:-}
+[ -z "$layout" ] || layout=$(cd "$(dirname "$layout")" && pwd)/$(basename "$layout")
 
 dir=$(mktemp -d /tmp/sightline-bench-app.XXXXXX)
 pids=()
@@ -63,7 +70,15 @@ pids+=($!)
 
 chart=$(IFS=,; echo "${ids[*]:0:$charted}")
 [ -n "${DISPLAY:-}" ] || export QT_QPA_PLATFORM=offscreen
-SIGHTLINE_PASSWORD=demo "$app_bin" --server "$server" --user demo --device "$chart" --window 5 \
+# The app's settings and layouts live in the run's dir: every run starts
+# like a first start and leaves the user's own alone.
+export XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/data"
+if [ -n "$layout" ]; then
+    view=(--layout "$layout")
+else
+    view=(--device "$chart" --window 5)
+fi
+SIGHTLINE_PASSWORD=demo "$app_bin" --server "$server" --user demo "${view[@]}" \
     > "$dir/app.out" 2> "$dir/app.err" &
 app=$!
 pids+=("$app")
@@ -76,10 +91,17 @@ kill -0 "$app" 2>/dev/null || { echo "app.sh: the app exited" >&2; cat "$dir/app
 start_ticks=$(cpu_ticks)
 start_rss=$(rss_mib)
 start_ns=$(date +%s%N)
-sleep "$duration"
+left=$duration
+while [ "$left" -gt 60 ]; do
+    sleep 60
+    left=$((left - 60))
+    echo "app.sh: $(( (duration - left) / 60 )) min: RSS $(rss_mib) MiB" >&2
+done
+sleep "$left"
 end_ticks=$(cpu_ticks)
 end_ns=$(date +%s%N)
 end_rss=$(rss_mib)
 awk -v t0="$start_ticks" -v t1="$end_ticks" -v hz="$ticks" -v n0="$start_ns" -v n1="$end_ns" \
-    -v devices="$devices" -v interval="$interval" -v charted="$charted" -v rss0="$start_rss" -v rss1="$end_rss" \
-    'BEGIN { s = (n1 - n0) / 1e9; printf "app: %d devices every %s s, %d charted, %.0f s: CPU %.2f %% of one core, RSS %s -> %s MiB\n", devices, interval, charted, s, 100 * (t1 - t0) / hz / s, rss0, rss1 }'
+    -v devices="$devices" -v interval="$interval" -v rss0="$start_rss" -v rss1="$end_rss" \
+    -v view="${layout:+layout $(basename "$layout")}" -v charted="$charted" \
+    'BEGIN { if (view == "") view = charted " charted"; s = (n1 - n0) / 1e9; printf "app: %d devices every %s s, %s, %.0f s: CPU %.2f %% of one core, RSS %s -> %s MiB\n", devices, interval, view, s, 100 * (t1 - t0) / hz / s, rss0, rss1 }'

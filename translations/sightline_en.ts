@@ -1285,6 +1285,14 @@ no data</source>
         <source>No panels in this layout</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Export as &amp;CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as &amp;PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>WorkspaceLayout</name>

@@ -149,9 +149,10 @@ private:
         qint64 fromMs = 0;
         qint64 toMs = 0;
         qint64 stepMs = 0;
+        QStringList fields; // empty: all
         friend bool operator==(const BucketRequest &a, const BucketRequest &b)
         {
-            return a.fromMs == b.fromMs && a.toMs == b.toMs && a.stepMs == b.stepMs;
+            return a.fromMs == b.fromMs && a.toMs == b.toMs && a.stepMs == b.stepMs && a.fields == b.fields;
         }
     };
     QHash<QString, BucketRequest> m_bucketsAsked; // device → the buckets last asked for

@@ -58,12 +58,20 @@ int BucketStore::mergeBuckets(const QString &deviceId, const HistoryBucketPage &
     }
     for (const HistoryBucket &bucket : page.buckets) {
         // The server's aggregates win over what live points folded into the
-        // same bucket: they cover every point it stored.
-        Entry entry;
-        entry.bucket = bucket;
-        for (auto it = bucket.mean.cbegin(); it != bucket.mean.cend(); ++it)
-            entry.fieldCounts.insert(it.key(), std::max(1, bucket.count));
-        data.entries[bucket.tsMs] = std::move(entry);
+        // same bucket: they cover every point it stored. A page asked for
+        // some fields only (a chart's) leaves the others of the bucket as
+        // they were, so pages of different charts add up.
+        Entry &entry = data.entries[bucket.tsMs];
+        entry.bucket.tsMs = bucket.tsMs;
+        entry.bucket.count = bucket.count;
+        for (auto it = bucket.mean.cbegin(); it != bucket.mean.cend(); ++it) {
+            const QString &field = it.key();
+            entry.bucket.mean.insert(field, it.value());
+            entry.bucket.min.insert(field, bucket.min.value(field, it.value()));
+            entry.bucket.max.insert(field, bucket.max.value(field, it.value()));
+            entry.bucket.last.insert(field, bucket.last.value(field, it.value()));
+            entry.fieldCounts.insert(field, std::max(1, bucket.count));
+        }
     }
     trim(data);
     if (newField)

@@ -17,7 +17,8 @@ namespace Sightline {
 //
 // Each device holds buckets of one step at a time: a page of another step
 // replaces what the device had, a page of the same step merges into it
-// (a bucket of the page replaces a stored one with the same start). Live
+// (a bucket of the page replaces the fields it carries of a stored one with
+// the same start, and keeps the others: pages of different fields add up). Live
 // points fold into the bucket they fall in (addPoint), so the live edge of
 // a long range stays current between loads. Bounded by a number of buckets
 // per device (the oldest go first).

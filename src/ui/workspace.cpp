@@ -507,6 +507,35 @@ QStringList Workspace::devicesDrawnOverTime() const
     return out;
 }
 
+QStringList Workspace::fieldsChartedFor(const QString &deviceId) const
+{
+    QStringList known = m_models.devices->fields(deviceId);
+    for (const QString &field : m_models.series->fields(deviceId)) {
+        if (!known.contains(field))
+            known.append(field);
+    }
+    QStringList out;
+    for (const PanelDock *dock : m_docks) {
+        const PanelSpec &spec = dock->spec();
+        if (spec.type != PanelType::Chart || isDeviceView(spec)
+            || !matchesAnyNamePattern(patternsOrAll(spec.devices), deviceId))
+            continue;
+        if (!spec.fields || spec.fields->isEmpty())
+            return {}; // this chart draws every field
+        for (const QString &field : filterByNamePatterns(*spec.fields, known)) {
+            if (!out.contains(field))
+                out.append(field);
+        }
+        // A plain name the device has not reported yet is asked for as is.
+        for (const QString &pattern : *spec.fields) {
+            if (!pattern.contains(QLatin1Char('*')) && !out.contains(pattern))
+                out.append(pattern);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 void Workspace::rebuildPanelsMenu()
 {
     m_panelsMenu->clear();

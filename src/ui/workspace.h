@@ -88,6 +88,9 @@ public:
     // time: the wiring loads their history for the range (charts ask for
     // what they lack themselves).
     QStringList devicesDrawnOverTime() const;
+    // The fields the charts draw of deviceId (what its history buckets are
+    // asked for); empty when some chart draws all of its fields.
+    QStringList fieldsChartedFor(const QString &deviceId) const;
 
     static QString typeTitle(PanelType type);
 

@@ -614,8 +614,15 @@ void tst_DashboardController::aDayIsDrawnFromBuckets()
     for (const HistoryBucket &bucket : page.buckets)
         counted += bucket.count;
     QCOMPARE(counted, 100); // every point, once
+    for (const HistoryBucket &bucket : page.buckets)
+        QCOMPARE(bucket.mean.keys(), QList<QString>{kField}); // only the field the chart draws
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.stores.buckets.bucketCount(device) > 0, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(dashboard.chart()->isDrawingBuckets() && dashboard.chartPointCount() > 0, kTimeoutMs);
+    // The chart draws another field too: the same day again, with both.
+    const int loadsBefore = int(buckets.size());
+    dashboard.window.workspace()->configurePanel(QStringLiteral("chart"), QStringList{device},
+                                                 QStringList{kField, QStringLiteral("cpu_temp_c")});
+    QTRY_VERIFY_WITH_TIMEOUT(buckets.size() > loadsBefore, kTimeoutMs);
     // A live point folds into the newest bucket.
     const int before = dashboard.stores.buckets.buckets(device, 0, std::numeric_limits<qint64>::max()).constLast().count;
     QVERIFY(postValue(*m_server, device, QDateTime::currentMSecsSinceEpoch(), 1000, 1.0));

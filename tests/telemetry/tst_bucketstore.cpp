@@ -61,6 +61,7 @@ class tst_BucketStore : public QObject
 private Q_SLOTS:
     void mergeAndQuery();
     void sameStepMerges();
+    void pagesOfOtherFieldsAddUp();
     void anotherStepReplaces();
     void pageWithoutStepIsRefused();
     void livePointsFoldIntoTheirBucket();
@@ -110,6 +111,30 @@ void tst_BucketStore::sameStepMerges()
     QCOMPARE(starts(all).size(), 8);
     QCOMPARE(all.at(3).max.value(kField), 200.0);
     QCOMPARE(all.at(2).max.value(kField), 3.0); // the first page's bucket stays
+}
+
+void tst_BucketStore::pagesOfOtherFieldsAddUp()
+{
+    // Two charts of one device ask for their own fields at one step: the
+    // second page must not take the first one's field away.
+    BucketStore store;
+    store.mergeBuckets(kDevice, page(0, 2)); // kField
+    HistoryBucketPage power = page(0, 2);
+    for (HistoryBucket &b : power.buckets) {
+        for (QHash<QString, double> *aggregate : {&b.min, &b.max, &b.mean, &b.last}) {
+            const double value = aggregate->take(kField);
+            aggregate->insert(QStringLiteral("power_mw"), value * 1000);
+        }
+    }
+    QCOMPARE(store.mergeBuckets(kDevice, power), 3);
+    const QList<HistoryBucket> all = store.buckets(kDevice, kT0, kT0 + 3 * kStep);
+    QCOMPARE(all.size(), 3);
+    for (const HistoryBucket &b : all) {
+        QVERIFY(b.mean.contains(kField));
+        QVERIFY(b.mean.contains(QStringLiteral("power_mw")));
+        QCOMPARE(b.max.value(QStringLiteral("power_mw")), b.max.value(kField) * 1000);
+    }
+    QCOMPARE(store.fields(kDevice), (QStringList{QStringLiteral("power_mw"), kField}));
 }
 
 void tst_BucketStore::anotherStepReplaces()

@@ -482,7 +482,7 @@ bool DashboardController::canLoad() const
 
 void DashboardController::applyTimeToStores()
 {
-    keepWhatTimeShows(*m_models.series, *m_models.time);
+    keepWhatTimeShows(*m_models.series, *m_models.buckets, *m_models.time);
 }
 
 void DashboardController::loadWhatPanelsShow()

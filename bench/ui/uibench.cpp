@@ -195,7 +195,7 @@ int main(int argc, char *argv[])
     devices.setDevices(infos);
     // The raw points the stores keep follow the workspace's range, as
     // DashboardController::applyTimeToStores keeps them in the app.
-    const auto keep = [&] { Sightline::keepWhatTimeShows(series, time); };
+    const auto keep = [&] { Sightline::keepWhatTimeShows(series, buckets, time); };
     QObject::connect(&time, &Sightline::WorkspaceTime::rangeChanged, &app, keep);
     window.layoutsMenu()->setInteractive(false);
     window.layoutsMenu()->show(layout);

@@ -208,9 +208,33 @@ bool BucketStore::noteFields(DeviceBuckets &data, const HistoryBucket &bucket)
     return added;
 }
 
+void BucketStore::setRetentionMs(qint64 ms)
+{
+    m_retentionMs = std::max<qint64>(0, ms);
+    for (auto &device : m_devices)
+        trim(device.second);
+}
+
+void BucketStore::setKeepSinceMs(qint64 sinceMs)
+{
+    m_keepSinceMs = std::max<qint64>(0, sinceMs);
+    for (auto &device : m_devices)
+        trim(device.second);
+}
+
 void BucketStore::trim(DeviceBuckets &data) const
 {
     while (data.entries.size() > static_cast<std::size_t>(m_capacity))
+        data.entries.erase(data.entries.begin());
+    if (m_retentionMs <= 0 || data.entries.empty())
+        return;
+    // Live points keep folding into new buckets: without a bound by time a
+    // live range drawn from buckets would grow for as long as it runs.
+    const qint64 newest = data.entries.rbegin()->first;
+    qint64 floor = newest - m_retentionMs;
+    if (m_keepSinceMs > 0)
+        floor = std::min(floor, m_keepSinceMs);
+    while (!data.entries.empty() && data.entries.begin()->first + data.stepMs < floor)
         data.entries.erase(data.entries.begin());
 }
 

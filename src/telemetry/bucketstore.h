@@ -41,6 +41,14 @@ public:
     // every later merge. At least 1.
     void setCapacityPerDevice(int buckets);
     int capacityPerDevice() const { return m_capacity; }
+    // Bounded by time too, as SeriesStore is (keepWhatTimeShows sets both):
+    // buckets that end more than retentionMs before a device's newest one
+    // are dropped, unless they end at or after keepSinceMs (a range the
+    // user looks back at); 0 keeps by count alone. Applies at once.
+    void setRetentionMs(qint64 ms);
+    void setKeepSinceMs(qint64 sinceMs);
+    qint64 retentionMs() const { return m_retentionMs; }
+    qint64 keepSinceMs() const { return m_keepSinceMs; }
 
     // Merges a page of deviceId's buckets (see above). Returns how many
     // buckets of the page are stored; a page without a positive step is
@@ -97,6 +105,8 @@ private:
 
     std::map<QString, DeviceBuckets> m_devices;
     int m_capacity = kDefaultCapacity;
+    qint64 m_retentionMs = 0;
+    qint64 m_keepSinceMs = 0;
 };
 
 } // namespace Sightline

@@ -1,5 +1,6 @@
 #include "telemetry/workspacetime.h"
 
+#include "telemetry/bucketstore.h"
 #include "telemetry/seriesstore.h"
 
 #include <algorithm>
@@ -106,6 +107,14 @@ void keepWhatTimeShows(SeriesStore &store, const WorkspaceTime &time)
     }
     const qint64 from = std::max(time.fromMs(), time.toMs() - WorkspaceTime::kMaxRawSpanMs);
     store.setKeepSinceMs(std::max<qint64>(from - (time.toMs() - from) / 10, 1));
+}
+
+void keepWhatTimeShows(SeriesStore &store, BucketStore &buckets, const WorkspaceTime &time)
+{
+    keepWhatTimeShows(store, time);
+    const qint64 margin = time.spanMs() / 10;
+    buckets.setRetentionMs(time.windowMs() + time.windowMs() / 10);
+    buckets.setKeepSinceMs(time.isFollowing() ? 0 : std::max<qint64>(time.fromMs() - margin, 1));
 }
 
 } // namespace Sightline

@@ -6,6 +6,7 @@
 
 namespace Sightline {
 
+class BucketStore;
 class SeriesStore;
 
 // The one time control of the workspace (issue 14): every panel that draws
@@ -97,11 +98,13 @@ private:
     qint64 m_crosshairMs = 0;
 };
 
-// The one retention policy of the shared SeriesStore (several panels share
-// one store and one time, so the wiring calls this on every change of the
-// time, not each panel): the live window and a tenth more; while the range
-// stands still (paused, or an absolute range) everything from its left edge
-// on. Both at most kMaxRawSpanMs of raw points.
+// The one retention policy of the shared stores (several panels share them
+// and one time, so the wiring calls this on every change of the time, not
+// each panel): the live window and a tenth more; while the range stands
+// still (paused, or an absolute range) everything from its left edge on.
+// Raw points for at most kMaxRawSpanMs of that; buckets (when given) for all
+// of it.
 void keepWhatTimeShows(SeriesStore &store, const WorkspaceTime &time);
+void keepWhatTimeShows(SeriesStore &store, BucketStore &buckets, const WorkspaceTime &time);
 
 } // namespace Sightline

@@ -487,8 +487,9 @@ void LiveChartWidget::startFrameTimer()
     // A change after a quiet spell is drawn at the next turn of the event
     // loop (which still takes in whatever else arrived with it); within a
     // frame interval of the last frame it waits for the interval's end.
-    const qint64 sinceFrame = m_sinceFrame.isValid() ? m_sinceFrame.elapsed() : kFrameIntervalMs;
-    m_frameTimer.start(static_cast<int>(std::max<qint64>(0, kFrameIntervalMs - sinceFrame)));
+    const int interval = m_drawingBuckets ? kBucketFrameIntervalMs : kFrameIntervalMs;
+    const qint64 sinceFrame = m_sinceFrame.isValid() ? m_sinceFrame.elapsed() : interval;
+    m_frameTimer.start(static_cast<int>(std::max<qint64>(0, interval - sinceFrame)));
 }
 
 void LiveChartWidget::visibleRange(int plotColumns, qint64 *fromMs, qint64 *toMs) const
@@ -533,8 +534,9 @@ void LiveChartWidget::renderFrame()
     }
     m_dirty = false;
     m_sinceFrame.start();
-    if (m_frameTimer.interval() != kFrameIntervalMs)
-        m_frameTimer.setInterval(kFrameIntervalMs); // the next frame, if any, a whole interval later
+    const int interval = m_drawingBuckets ? kBucketFrameIntervalMs : kFrameIntervalMs;
+    if (m_frameTimer.interval() != interval)
+        m_frameTimer.setInterval(interval); // the next frame, if any, a whole interval later
     if (m_seriesDirty)
         resolveSeries();
 
@@ -717,20 +719,25 @@ void LiveChartWidget::drawBuckets(const ChartSeriesKey &key, Lines &lines, const
     const qint64 folded = m_buckets->newestFoldedMs(key.deviceId);
     if (folded >= m_fromMs && folded <= m_toMs)
         frame->newestShownMs = std::max(frame->newestShownMs, folded);
-    while (lines.bands.size() < std::max<qsizetype>(1, runs.size()))
+    const bool withBands = m_keys.size() <= kMaxBands;
+    while (withBands && lines.bands.size() < std::max<qsizetype>(1, runs.size()))
         newBand(key, lines);
     while (lines.lines.size() < std::max<qsizetype>(1, runs.size()))
         newLine(key, lines, lines.lines.isEmpty());
     for (qsizetype i = 0; i < lines.lines.size(); ++i) {
         QLineSeries *mean = lines.lines.at(i);
-        QAreaSeries *band = lines.bands.at(i);
+        QAreaSeries *band = i < lines.bands.size() ? lines.bands.at(i) : nullptr;
         if (i < runs.size()) {
-            band->upperSeries()->replace(runs.at(i).upper);
-            band->lowerSeries()->replace(runs.at(i).lower);
+            if (band) {
+                band->upperSeries()->replace(runs.at(i).upper);
+                band->lowerSeries()->replace(runs.at(i).lower);
+            }
             mean->replace(runs.at(i).mean);
         } else if (mean->count() > 0) {
-            band->upperSeries()->clear();
-            band->lowerSeries()->clear();
+            if (band) {
+                band->upperSeries()->clear();
+                band->lowerSeries()->clear();
+            }
             mean->clear();
         }
     }

@@ -74,6 +74,15 @@ class LiveChartWidget : public QWidget
 
 public:
     static constexpr int kFrameIntervalMs = 33;
+    // Drawn from buckets, a live point changes only the newest bucket (a
+    // step of at least a pixel's time): a frame a second is enough, and 30
+    // frames/s of band and mean series of a fleet cost 40 % of a core
+    // (bench/ui, issue 14).
+    static constexpr int kBucketFrameIntervalMs = 1000;
+    // More lines than this drawn from buckets get their mean lines only: 50
+    // translucent min/max bands over each other read as a grey blur and cost
+    // ~130 ms of raster fill each on the first frame of a day (bench/ui).
+    static constexpr int kMaxBands = 8;
 
     // Round steps for time-axis ticks and history buckets: 1, 2, 5, 10, 15,
     // 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1 d (in ms).

@@ -109,6 +109,10 @@ MainWindow::MainWindow(const WorkspaceModels &models, LayoutLibrary *library, QW
     };
     connect(models.latest, &QAbstractItemModel::rowsInserted, this, checkSoon);
     connect(models.latest, &QAbstractItemModel::dataChanged, this, checkSoon);
+    connect(m_layoutsMenu, &LayoutsMenu::layoutShown, this, [this] {
+        m_firstStartLayout = false; // another layout: nothing to follow (set again by restoreSettings)
+        m_hottestCheck.stop();
+    });
     connect(m_workspace, &Workspace::modifiedChanged, this, [this](bool modified) {
         if (modified) { // the user changed the layout: its chart is theirs
             m_firstStartLayout = false;

@@ -144,6 +144,9 @@ void tst_MainWindow::aFirstStartShowsTheFleetAndTheHottestTemperature()
     f.latest.applyPoint(hot);
     QTRY_COMPARE_WITH_TIMEOUT(chart->fieldPatterns(), QStringList{QStringLiteral("soc_temp_c")}, kUiTimeoutMs);
     QCOMPARE(w.window.workspace()->panels().at(1)->shownTitle(), LayoutLibrary::defaultLayout(QStringLiteral("soc_temp_c")).panels.at(1).title);
+    // Another layout opened (say with --layout): nothing to follow any more.
+    w.window.layoutsMenu()->show(parseLayout(kSixPanels));
+    QVERIFY(!w.window.followsHottestTemperature());
     QVERIFY(!w.window.workspace()->isModified()); // still the untouched first-start layout
 }
 

@@ -8,6 +8,7 @@
 #include "telemetry/workspacetime.h"
 #include "ui/chartview.h"
 #include "ui/displaypreferences.h"
+#include "ui/plotdecimation.h"
 #include "ui/severitycolors.h"
 
 #include <QAreaSeries>
@@ -55,43 +56,6 @@ const QList<QColor> &lineColors()
                                       QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
                                       QColor(0xba, 0xb0, 0xac)};
     return colors;
-}
-
-// Keeps the shape of a run that has more points than the plot has pixels:
-// per pixel column, the first, lowest, highest and last point, in time
-// order. Spikes survive. The chart draws ranges with more points than
-// columns from buckets, so this only trims bursts (history that arrived
-// denser than the device's usual spacing).
-QList<QPointF> decimate(const QList<QPointF> &run, double fromMs, double toMs, int columns)
-{
-    if (columns <= 0 || run.size() <= columns * 4)
-        return run;
-    QList<QPointF> out;
-    out.reserve(columns * 4);
-    const double width = (toMs - fromMs) / columns;
-    qsizetype i = 0;
-    while (i < run.size()) {
-        const qint64 column = static_cast<qint64>(std::floor((run.at(i).x() - fromMs) / width));
-        const qsizetype first = i;
-        qsizetype low = i;
-        qsizetype high = i;
-        while (i < run.size() && static_cast<qint64>(std::floor((run.at(i).x() - fromMs) / width)) == column) {
-            if (run.at(i).y() < run.at(low).y())
-                low = i;
-            if (run.at(i).y() > run.at(high).y())
-                high = i;
-            ++i;
-        }
-        const qsizetype last = i - 1;
-        qsizetype picks[4] = {first, std::min(low, high), std::max(low, high), last};
-        qsizetype previous = -1;
-        for (qsizetype pick : picks) {
-            if (pick != previous)
-                out.append(run.at(pick));
-            previous = pick;
-        }
-    }
-    return out;
 }
 
 // 1, 2, 2.5 or 5 times a power of ten: tick steps people read at a glance.
@@ -668,7 +632,7 @@ void LiveChartWidget::drawPoints(const ChartSeriesKey &key, Lines &lines, int pl
                 series->clear();
             continue;
         }
-        series->replace(decimate(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
+        series->replace(decimateToColumns(runs.at(i), double(m_fromMs), double(m_toMs), plotColumns));
         for (const QPointF &p : runs.at(i)) {
             if (p.x() < m_fromMs || p.x() > m_toMs)
                 continue;

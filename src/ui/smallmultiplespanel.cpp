@@ -4,6 +4,7 @@
 #include "telemetry/namepattern.h"
 #include "telemetry/seriesstore.h"
 #include "telemetry/workspacetime.h"
+#include "ui/plotdecimation.h"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -181,56 +182,24 @@ void SmallMultiplesPanel::paintCell(QPainter &painter, int index, qint64 fromMs,
     painter.setBrush(pal.color(QPalette::Base));
     painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
 
-    // Reduce the range to min/max per pixel column (first and last kept in
-    // order within a column, so the line's shape survives).
+    // The range's values, and its runs reduced to a few points per pixel
+    // column (the chart panel's decimation).
     const QList<QList<QPointF>> runs = m_store->segments(cell.deviceId, cell.field, fromMs, toMs);
     const int columns = std::max(1, plot.width());
     const double msPerPx = double(toMs - fromMs) / columns;
     double lo = std::numeric_limits<double>::max();
     double hi = std::numeric_limits<double>::lowest();
     double latest = std::numeric_limits<double>::quiet_NaN();
-    qint64 latestMs = std::numeric_limits<qint64>::min();
-    QList<QList<QPointF>> reduced; // x in pixel columns, y in values
+    QList<QList<QPointF>> reduced;
     for (const QList<QPointF> &run : runs) {
-        QList<QPointF> out;
-        int column = std::numeric_limits<int>::min();
-        double cMin = 0, cMax = 0, cFirst = 0, cLast = 0;
-        const auto flush = [&] {
-            if (column == std::numeric_limits<int>::min())
-                return;
-            out.append(QPointF(column, cFirst));
-            if (cMin != cFirst && cMin != cLast)
-                out.append(QPointF(column, cMin));
-            if (cMax != cFirst && cMax != cLast)
-                out.append(QPointF(column, cMax));
-            if (cLast != cFirst)
-                out.append(QPointF(column, cLast));
-        };
         for (const QPointF &p : run) {
-            const qint64 t = qint64(p.x());
-            const double v = p.y();
-            if (t >= fromMs && t <= toMs) {
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
-                if (t >= latestMs) {
-                    latestMs = t;
-                    latest = v;
-                }
-            }
-            const int c = int(std::floor((t - fromMs) / msPerPx));
-            if (c != column) {
-                flush();
-                column = c;
-                cMin = cMax = cFirst = cLast = v;
-            } else {
-                cMin = std::min(cMin, v);
-                cMax = std::max(cMax, v);
-                cLast = v;
-            }
+            if (p.x() < fromMs || p.x() > toMs)
+                continue; // the neighbours segments() adds at the edges
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
+            latest = p.y(); // runs and their points are in time order
         }
-        flush();
-        if (!out.isEmpty())
-            reduced.append(out);
+        reduced.append(decimateToColumns(run, double(fromMs), double(toMs), columns));
     }
 
     // Title: field (and device when the view shows several), value right.
@@ -254,7 +223,7 @@ void SmallMultiplesPanel::paintCell(QPainter &painter, int index, qint64 fromMs,
     painter.drawText(QRect(titleRect.left(), titleRect.top(), titleRect.width() - valueWidth - 8, kTitleHeight),
                      Qt::AlignLeft | Qt::AlignVCenter, elidedTitle);
 
-    if (reduced.isEmpty())
+    if (std::isnan(latest))
         return;
     if (lo == hi) {
         lo -= 1;
@@ -279,7 +248,7 @@ void SmallMultiplesPanel::paintCell(QPainter &painter, int index, qint64 fromMs,
         QPainterPath path;
         bool first = true;
         for (const QPointF &p : run) {
-            const QPointF at(plot.left() + p.x() + 0.5, yOf(p.y()));
+            const QPointF at(plot.left() + (p.x() - fromMs) / msPerPx, yOf(p.y()));
             if (first)
                 path.moveTo(at);
             else

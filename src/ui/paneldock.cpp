@@ -12,23 +12,6 @@ namespace Sightline {
 
 namespace {
 
-QString typeTitle(PanelType type)
-{
-    switch (type) {
-    case PanelType::Chart:
-        return PanelDock::tr("Chart");
-    case PanelType::Stat:
-        return PanelDock::tr("Stat");
-    case PanelType::Fleet:
-        return PanelDock::tr("Fleet");
-    case PanelType::Timeline:
-        return PanelDock::tr("Timeline");
-    case PanelType::Alerts:
-        return PanelDock::tr("Alerts");
-    }
-    return QString();
-}
-
 QString patternsText(const std::optional<QStringList> &patterns)
 {
     if (!patterns || patterns->isEmpty() || *patterns == QStringList{QStringLiteral("*")})
@@ -37,6 +20,23 @@ QString patternsText(const std::optional<QStringList> &patterns)
 }
 
 } // namespace
+
+QString PanelDock::typeTitle(PanelType type)
+{
+    switch (type) {
+    case PanelType::Chart:
+        return tr("Chart");
+    case PanelType::Stat:
+        return tr("Stat");
+    case PanelType::Fleet:
+        return tr("Fleet");
+    case PanelType::Timeline:
+        return tr("Timeline");
+    case PanelType::Alerts:
+        return tr("Alerts");
+    }
+    return QString();
+}
 
 QString PanelDock::objectNameFor(const QString &panelId)
 {

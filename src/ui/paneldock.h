@@ -28,6 +28,8 @@ public:
     ~PanelDock() override;
 
     static QString objectNameFor(const QString &panelId);
+    // "Chart", "Stat", ... as menus and made-up titles name a panel type.
+    static QString typeTitle(PanelType type);
 
     const PanelSpec &spec() const { return m_spec; }
     QString panelId() const { return m_spec.id; }

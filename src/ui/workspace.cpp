@@ -34,23 +34,6 @@ QStringList patternsOrAll(const std::optional<QStringList> &patterns)
 
 } // namespace
 
-QString Workspace::typeTitle(PanelType type)
-{
-    switch (type) {
-    case PanelType::Chart:
-        return tr("Chart");
-    case PanelType::Stat:
-        return tr("Stat");
-    case PanelType::Fleet:
-        return tr("Fleet");
-    case PanelType::Timeline:
-        return tr("Timeline");
-    case PanelType::Alerts:
-        return tr("Alerts");
-    }
-    return QString();
-}
-
 Workspace::Workspace(const WorkspaceModels &models, QWidget *parent)
     : QMainWindow(parent)
     , m_models(models)
@@ -540,8 +523,8 @@ void Workspace::rebuildPanelsMenu()
 {
     m_panelsMenu->clear();
     QMenu *add = m_panelsMenu->addMenu(tr("&Add panel"));
-    for (PanelType type : {PanelType::Chart, PanelType::Stat, PanelType::Fleet, PanelType::Timeline, PanelType::Alerts})
-        add->addAction(typeTitle(type) + QStringLiteral("…"), this, [this, type] { promptAddPanel(type); });
+    for (PanelType type : allPanelTypes())
+        add->addAction(PanelDock::typeTitle(type) + QStringLiteral("…"), this, [this, type] { promptAddPanel(type); });
     m_panelsMenu->addSeparator();
     if (m_docks.isEmpty()) {
         QAction *none = m_panelsMenu->addAction(tr("No panels in this layout"));

@@ -92,8 +92,6 @@ public:
     // asked for); empty when some chart draws all of its fields.
     QStringList fieldsChartedFor(const QString &deviceId) const;
 
-    static QString typeTitle(PanelType type);
-
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void showEvent(QShowEvent *event) override;

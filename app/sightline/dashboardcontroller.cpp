@@ -122,7 +122,7 @@ DashboardController::DashboardController(MainWindow *window, const WorkspaceMode
     // A chart that now draws another field of a device whose buckets are
     // loaded: the same range again, with the fields the charts draw now.
     connect(workspace, &Workspace::panelsChanged, this, [this] {
-        const QHash<QString, BucketRequest> asked = m_bucketsAsked;
+        const QHash<QString, HistoryRequest> asked = m_bucketsAsked;
         for (auto it = asked.begin(); it != asked.end(); ++it)
             loadBuckets({it.key()}, it->fromMs, it->toMs, int(it->stepMs / 1000));
     });
@@ -488,10 +488,10 @@ void DashboardController::applyTimeToStores()
 void DashboardController::loadWhatPanelsShow()
 {
     if (canLoad()) {
-        const QHash<QString, BucketRequest> wanted = std::exchange(m_bucketsWanted, {});
+        const QHash<QString, HistoryRequest> wanted = std::exchange(m_bucketsWanted, {});
         for (auto it = wanted.begin(); it != wanted.end(); ++it)
             loadBuckets({it.key()}, it->fromMs, it->toMs, int(it->stepMs / 1000));
-        const QHash<QString, BucketRequest> raw = std::exchange(m_historyWanted, {});
+        const QHash<QString, HistoryRequest> raw = std::exchange(m_historyWanted, {});
         for (auto it = raw.begin(); it != raw.end(); ++it)
             loadHistory({it.key()}, it->fromMs, it->toMs);
     }
@@ -506,7 +506,7 @@ void DashboardController::loadHistory(const QStringList &deviceIds, qint64 fromM
         // A chart asks once per range: what it asked before the stream was
         // live is loaded once it is (loadWhatPanelsShow).
         for (const QString &deviceId : deviceIds)
-            m_historyWanted.insert(deviceId, BucketRequest{fromMs, toMs, 0, {}});
+            m_historyWanted.insert(deviceId, HistoryRequest{fromMs, toMs, 0, {}});
         return;
     }
     // What the store lacks of [fromMs, toMs]: everything before its oldest
@@ -534,7 +534,7 @@ void DashboardController::loadBuckets(const QStringList &deviceIds, qint64 fromM
         if (!canLoad()) {
             // A chart asks once per range: what it asked before the stream
             // was live is loaded once it is (loadWhatPanelsShow).
-            m_bucketsWanted.insert(deviceId, BucketRequest{fromMs, toMs, stepMs, {}});
+            m_bucketsWanted.insert(deviceId, HistoryRequest{fromMs, toMs, stepMs, {}});
             continue;
         }
         // One load per device, step, range and fields; the chart asks again
@@ -542,7 +542,7 @@ void DashboardController::loadBuckets(const QStringList &deviceIds, qint64 fromM
         // a day of one field for 50 devices is 0.2 MB a device, of all 21
         // fields 2.5 MB (bench/history).
         const QStringList fields = m_window->workspace()->fieldsChartedFor(deviceId);
-        const BucketRequest request{fromMs, toMs, stepMs, fields};
+        const HistoryRequest request{fromMs, toMs, stepMs, fields};
         if (m_bucketsAsked.value(deviceId) == request)
             continue;
         m_bucketsAsked.insert(deviceId, request);

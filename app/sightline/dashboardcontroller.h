@@ -144,20 +144,20 @@ private:
     bool m_alertsLoaded = false;
     bool m_wasLive = false;       // the stream has been live for this identity
     // A range of a device's history, raw (stepMs 0) or in buckets.
-    struct BucketRequest
+    struct HistoryRequest
     {
         qint64 fromMs = 0;
         qint64 toMs = 0;
         qint64 stepMs = 0;
         QStringList fields; // empty: all
-        friend bool operator==(const BucketRequest &a, const BucketRequest &b)
+        friend bool operator==(const HistoryRequest &a, const HistoryRequest &b)
         {
             return a.fromMs == b.fromMs && a.toMs == b.toMs && a.stepMs == b.stepMs && a.fields == b.fields;
         }
     };
-    QHash<QString, BucketRequest> m_bucketsAsked; // device → the buckets last asked for
-    QHash<QString, BucketRequest> m_bucketsWanted; // asked for before loads could go out
-    QHash<QString, BucketRequest> m_historyWanted; // the same for raw points (stepMs 0)
+    QHash<QString, HistoryRequest> m_bucketsAsked; // device → the buckets last asked for
+    QHash<QString, HistoryRequest> m_bucketsWanted; // asked for before loads could go out
+    QHash<QString, HistoryRequest> m_historyWanted; // the same for raw points (stepMs 0)
     QTimer m_loadSoon; // the range or the panels changed: load what they show once it rests
 };
 

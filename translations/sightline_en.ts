@@ -1242,26 +1242,6 @@ no data</source>
 <context>
     <name>Sightline::Workspace</name>
     <message>
-        <source>Chart</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fleet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Alerts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Panels</source>
         <translation type="unfinished"></translation>
     </message>
